@@ -1,0 +1,45 @@
+package io.lithosj.backend;
+
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.kernel.Atom;
+
+/**
+ * A GPU that runs atoms: the modeled one ({@code backend.sim}, virtual time) or a real one
+ * ({@code backend.cuda}, wall time). Policies talk to it only through {@link io.lithosj.os.PolicyContext},
+ * so the same policy object drives either.
+ *
+ * <p>Single-threaded contract: every callback (atom completions, timers) runs on the thread that
+ * called {@link #runUntil}, so policies need no locking.
+ */
+public interface GpuBackend extends AutoCloseable {
+  GpuSpec spec();
+
+  /** Current time in ms since the backend started (virtual or wall). */
+  double nowMs();
+
+  void setListener(AtomListener listener);
+
+  /** Queue an atom; its blocks start when launch overhead has passed and SMs of its TPC set are free. */
+  void launch(Atom atom);
+
+  /**
+   * Kill an atom (REEF-style reset): blocks not yet started are dropped, running ones are killed and
+   * their work lost. The listener hears {@link AtomListener#onAtomAborted}. No effect on finished atoms.
+   */
+  void abort(Atom atom);
+
+  /** Request an SM clock; the backend clamps to a supported step. Modeled on real GPUs (never set there). */
+  void setSmClockMhz(int mhz);
+
+  int smClockMhz();
+
+  /** Run {@code action} at time {@code atMs} (not before). */
+  void at(double atMs, Runnable action);
+
+  /** Process events until {@code endMs}; returns with everything still queued left in place. */
+  void runUntil(double endMs);
+
+  Telemetry telemetry();
+
+  @Override void close();
+}

@@ -1,0 +1,162 @@
+package io.lithosj.gpu;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Topology and limits of one GPU model. TPCs are numbered GPC by GPC, so a GPC is a contiguous
+ * TPC range (which is what MIG partitions are made of). SM {@code s} belongs to TPC {@code s / smsPerTpc}.
+ *
+ * @param id                short id used in scenario files ({@code h100-sxm}, {@code a100-40gb})
+ * @param tpcsPerGpc        TPCs in each enabled GPC, in TPC-number order
+ * @param memBandwidthGBps  achievable DRAM bandwidth (measured streaming copy, not the datasheet peak)
+ * @param launchOverheadUs  time from a launch call until the first block can start
+ */
+public record GpuSpec(
+    String id,
+    String name,
+    int[] tpcsPerGpc,
+    int smsPerTpc,
+    SmLimits smLimits,
+    double memBandwidthGBps,
+    ClockRange clocks,
+    PowerModel power,
+    double launchOverheadUs,
+    List<MigProfile> migProfiles) {
+
+  public GpuSpec {
+    tpcsPerGpc = tpcsPerGpc.clone();
+    migProfiles = List.copyOf(migProfiles);
+    if (Arrays.stream(tpcsPerGpc).sum() > TpcSet.MAX_TPCS) throw new IllegalArgumentException("too many TPCs");
+  }
+
+  public int tpcCount() { return Arrays.stream(tpcsPerGpc).sum(); }
+  public int smCount() { return tpcCount() * smsPerTpc; }
+  public int gpcCount() { return tpcsPerGpc.length; }
+  public TpcSet allTpcs() { return TpcSet.range(0, tpcCount()); }
+
+  /** The TPCs of GPC {@code g}. */
+  public TpcSet gpc(int g) {
+    int start = 0;
+    for (int i = 0; i < g; i++) start += tpcsPerGpc[i];
+    return TpcSet.range(start, start + tpcsPerGpc[g]);
+  }
+
+  public int gpcOfTpc(int tpc) {
+    int start = 0;
+    for (int g = 0; g < tpcsPerGpc.length; g++) {
+      start += tpcsPerGpc[g];
+      if (tpc < start) return g;
+    }
+    throw new IllegalArgumentException("TPC " + tpc + " not on " + id);
+  }
+
+  public MigProfile migProfile(String profileName) {
+    return migProfiles.stream().filter(p -> p.name().equals(profileName)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no MIG profile '" + profileName + "' on " + id
+            + " (known: " + migProfiles.stream().map(MigProfile::name).toList() + ")"));
+  }
+
+  /** Per-SM resource limits that decide how many blocks of a kernel fit on one SM. */
+  public record SmLimits(int maxThreads, int maxBlocks, int registers, int sharedMemBytes) {}
+
+  /** Supported SM clocks: {@code minMhz..maxMhz} in {@code stepMhz} steps. */
+  public record ClockRange(int minMhz, int maxMhz, int stepMhz) {
+    public int[] supportedMhz() {
+      int n = (maxMhz - minMhz) / stepMhz + 1;
+      int[] r = new int[n];
+      for (int i = 0; i < n; i++) r[i] = maxMhz - i * stepMhz;
+      return r; // highest first
+    }
+    public int clamp(int mhz) {
+      int c = Math.max(minMhz, Math.min(maxMhz, mhz));
+      return maxMhz - ((maxMhz - c) / stepMhz) * stepMhz;
+    }
+  }
+
+  /**
+   * Board power: {@code idleW + (maxW - idleW) * (tpcShare * busyTpcFraction * (f/fmax)^clockExponent
+   * + dramShare * dramUtilization)}. The TPC term follows dynamic power ~ f·V² with V rising with f;
+   * the exponent is a literature value (DVFS studies of Volta-Hopper report 2-3) since clocks are
+   * never changed on the shared host; the idle and max points are measured (calibration/).
+   */
+  public record PowerModel(double idleW, double maxW, double tpcShare, double dramShare, double clockExponent) {
+    public double watts(double busyTpcFraction, double clockRatio, double dramUtilization) {
+      double dyn = tpcShare * busyTpcFraction * Math.pow(clockRatio, clockExponent) + dramShare * dramUtilization;
+      return idleW + (maxW - idleW) * Math.min(1.0, dyn);
+    }
+  }
+
+  /**
+   * A MIG GPU-instance profile: {@code tpcs} TPCs and {@code memSlices} of the GPU's eighths of
+   * memory (and bandwidth). {@code name} as nvidia-smi prints it, e.g. {@code 3g.40gb}.
+   */
+  public record MigProfile(String name, int computeSlices, int tpcs, int memSlices) {
+    public double bandwidthShare() { return memSlices / 8.0; }
+  }
+
+  /** H100 SXM5 80GB: 8 GPCs, 66 TPCs, 132 SMs (values measured on an H100 where DESIGN.md says so). */
+  public static final GpuSpec H100_SXM = new GpuSpec(
+      "h100-sxm", "NVIDIA H100 80GB HBM3 (SXM5)",
+      new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
+      new SmLimits(2048, 32, 65536, 228 * 1024),
+      2750.0, // streaming copy measured at ~2.75 TB/s on 33-66 TPCs
+      new ClockRange(345, 1980, 15),
+      new PowerModel(73.0, 700.0, 0.78, 0.22, 2.4),
+      5.0,
+      List.of(
+          new MigProfile("1g.10gb", 1, 8, 1),
+          new MigProfile("1g.20gb", 1, 8, 2),
+          new MigProfile("2g.20gb", 2, 16, 2),
+          new MigProfile("3g.40gb", 3, 30, 4),
+          new MigProfile("4g.40gb", 4, 32, 4),
+          new MigProfile("7g.80gb", 7, 66, 8)));
+
+  /** A100 SXM4 40GB: 7 GPCs enabled, 54 TPCs, 108 SMs. */
+  public static final GpuSpec A100_40GB = new GpuSpec(
+      "a100-40gb", "NVIDIA A100-SXM4-40GB",
+      new int[] {8, 8, 8, 8, 8, 7, 7}, 2,
+      new SmLimits(2048, 32, 65536, 164 * 1024),
+      1400.0, // ~90% of the 1555 GB/s datasheet figure, as streaming copies reach
+      new ClockRange(210, 1410, 15),
+      new PowerModel(55.0, 400.0, 0.78, 0.22, 2.4),
+      5.0,
+      List.of(
+          new MigProfile("1g.5gb", 1, 7, 1),
+          new MigProfile("1g.10gb", 1, 7, 2),
+          new MigProfile("2g.10gb", 2, 14, 2),
+          new MigProfile("3g.20gb", 3, 21, 4),
+          new MigProfile("4g.20gb", 4, 28, 4),
+          new MigProfile("7g.40gb", 7, 49, 8)));
+
+  public static final List<GpuSpec> PRESETS = List.of(H100_SXM, A100_40GB);
+
+  public static GpuSpec byId(String id) {
+    String key = id.toLowerCase(Locale.ROOT);
+    return PRESETS.stream().filter(g -> g.id.equals(key)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown GPU '" + id + "' (known: "
+            + PRESETS.stream().map(GpuSpec::id).toList() + ")"));
+  }
+
+  public GpuSpec withMemBandwidthGBps(double gbps) {
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, clocks, power, launchOverheadUs, migProfiles);
+  }
+
+  public GpuSpec withLaunchOverheadUs(double us) {
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, power, us, migProfiles);
+  }
+
+  public GpuSpec withPower(PowerModel p) {
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, p, launchOverheadUs, migProfiles);
+  }
+
+  @Override public boolean equals(Object o) {
+    return o instanceof GpuSpec g && g.id.equals(id) && Arrays.equals(g.tpcsPerGpc, tpcsPerGpc)
+        && g.memBandwidthGBps == memBandwidthGBps && g.launchOverheadUs == launchOverheadUs && g.power.equals(power);
+  }
+
+  @Override public int hashCode() { return id.hashCode(); }
+
+  @Override public String toString() { return id + " (" + tpcCount() + " TPCs, " + smCount() + " SMs)"; }
+}

@@ -1,0 +1,61 @@
+package io.lithosj.kernel;
+
+import io.lithosj.gpu.GpuSpec;
+
+/**
+ * A kernel as launched: its grid (flattened to a block count), per-block resources, and what a
+ * block costs. Immutable; the same {@code Kernel} is launched many times (once per request or
+ * iteration), each launch a {@link KernelLaunch}.
+ *
+ * @param name  the identity the latency predictor keys on together with the grid
+ */
+public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerThread,
+                     int smemPerBlockBytes, WorkProfile work) {
+  public Kernel {
+    if (name == null || name.isBlank()) throw new IllegalArgumentException("kernel name is empty");
+    if (blocks <= 0) throw new IllegalArgumentException("kernel '" + name + "': blocks must be > 0, was " + blocks);
+    if (threadsPerBlock <= 0 || threadsPerBlock > 1024) {
+      throw new IllegalArgumentException("kernel '" + name + "': threadsPerBlock must be 1..1024, was " + threadsPerBlock);
+    }
+    if (regsPerThread < 0 || regsPerThread > 255) {
+      throw new IllegalArgumentException("kernel '" + name + "': regsPerThread must be 0..255, was " + regsPerThread);
+    }
+    if (smemPerBlockBytes < 0) throw new IllegalArgumentException("kernel '" + name + "': smemPerBlockBytes < 0");
+  }
+
+  /** Blocks of this kernel that fit on one SM at once (the occupancy calculation). */
+  public int blocksPerSm(GpuSpec gpu) {
+    GpuSpec.SmLimits l = gpu.smLimits();
+    int byThreads = l.maxThreads() / roundUp(threadsPerBlock, 32);
+    int regsPerBlock = Math.max(1, regsPerThread) * roundUp(threadsPerBlock, 32);
+    int byRegs = regsPerThread == 0 ? Integer.MAX_VALUE : l.registers() / regsPerBlock;
+    int bySmem = smemPerBlockBytes == 0 ? Integer.MAX_VALUE : l.sharedMemBytes() / smemPerBlockBytes;
+    int n = Math.min(Math.min(byThreads, l.maxBlocks()), Math.min(byRegs, bySmem));
+    if (n < 1) throw new IllegalArgumentException("kernel '" + name + "' does not fit on one SM of " + gpu.id());
+    return n;
+  }
+
+  /** Blocks that run at once on {@code tpcs} TPCs: one full wave. */
+  public int waveSize(GpuSpec gpu, int tpcs) {
+    return blocksPerSm(gpu) * gpu.smsPerTpc() * tpcs;
+  }
+
+  /**
+   * Ideal latency on {@code tpcs} TPCs at the maximum clock, alone on the GPU: whole waves of
+   * compute, or the kernel's DRAM traffic at the bandwidth ceiling, whichever is longer. The
+   * modeled GPU reproduces this when a kernel runs alone; policies use it as a prior.
+   */
+  public double idealLatencyUs(GpuSpec gpu, int tpcs) {
+    int wave = waveSize(gpu, tpcs);
+    double waves = Math.ceil((double) blocks / wave);
+    double residentDemand = Math.min(blocks, wave) * work.blockDemandGBps();
+    double slowdown = Math.max(1.0, residentDemand / gpu.memBandwidthGBps());
+    return waves * work.blockComputeUs() * slowdown;
+  }
+
+  public Kernel withBlocks(int newBlocks) {
+    return new Kernel(name, newBlocks, threadsPerBlock, regsPerThread, smemPerBlockBytes, work);
+  }
+
+  private static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+}
