@@ -111,7 +111,7 @@ public final class TpcSet implements Iterable<Integer> {
       @Override public int nextInt() {
         if (cur < 0) throw new NoSuchElementException();
         int r = cur;
-        cur = next(cur + 1);
+        cur = TpcSet.this.next(cur + 1);
         return r;
       }
     };
