@@ -22,6 +22,8 @@ public final class Policies {
 
   static {
     // One line per policy; keep the order: classic mechanisms, research baselines, LithOS.
+    register("lithos", io.lithosj.os.lithos.LithosParams.class, io.lithosj.os.lithos.LithosPolicy::new,
+        "LithOS: TPC quotas with stealing, kernel atomizer, latency predictor, right-sizer, power manager");
   }
 
   private Policies() {}
