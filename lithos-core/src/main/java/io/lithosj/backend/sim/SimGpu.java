@@ -24,9 +24,10 @@ import java.util.Map;
  *       blocks drain, so head-of-line blocking arises by itself.</li>
  *   <li>Ready atoms are dispatched in hardware-queue order: higher stream priority first, then
  *       launch order; an atom's blocks go only to SMs of its TPC set.</li>
- *   <li>A block lasts its compute time at the current clock, stretched by DRAM contention: when
- *       the resident blocks of a bandwidth domain ask for more than the domain's bandwidth, every
- *       block started then runs slower by that ratio (processor sharing, sampled at dispatch).</li>
+ *   <li>A block lasts its compute time at the current clock, stretched by DRAM contention: an SM
+ *       draws at most {@link GpuSpec#smBandwidthGBps()}, and when the SMs of a bandwidth domain ask
+ *       for more than the domain's bandwidth, every block started then runs slower by that ratio
+ *       (processor sharing, sampled at dispatch; {@link Kernel#dramSlowdown} is the same rule).</li>
  *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
  * </ul>
  * All times are ms of virtual time.
@@ -56,7 +57,9 @@ public final class SimGpu implements GpuBackend {
   // bandwidth domains (one unless partitioned, as MIG does)
   private int[] domainOfSm;
   private double[] domainBandwidthGBps;
-  private double[] domainDemandGBps;
+  private double[] domainDemandGBps; // sum over its SMs of min(SM demand, SM cap)
+  private final double[] smDemandGBps;
+  private final double smCapGBps;
 
   // running blocks, pooled in arrays
   private int[] blkAtom = new int[4096];
@@ -95,6 +98,8 @@ public final class SimGpu implements GpuBackend {
     this.usedSmem = new int[smCount];
     this.usedBlocks = new int[smCount];
     this.residentPerTpc = new int[spec.tpcCount()];
+    this.smDemandGBps = new double[smCount];
+    this.smCapGBps = spec.smBandwidthGBps();
     this.domainOfSm = new int[smCount];
     this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
     this.domainDemandGBps = new double[1];
@@ -296,7 +301,7 @@ public final class SimGpu implements GpuBackend {
     usedBlocks[sm]++;
     int tpc = sm / smsPerTpc;
     if (residentPerTpc[tpc]++ == 0) busyTpcs++;
-    domainDemandGBps[domainOfSm[sm]] += blkDemand[b];
+    addDemand(sm, blkDemand[b]);
     if (startedCount == started.length) started = Arrays.copyOf(started, startedCount * 2);
     started[startedCount++] = b;
   }
@@ -307,11 +312,19 @@ public final class SimGpu implements GpuBackend {
       int b = started[i];
       AtomState a = atoms.get(blkAtom[b]);
       int d = domainOfSm[blkSm[b]];
-      double slowdown = Math.max(1.0, domainDemandGBps[d] / domainBandwidthGBps[d]);
+      double slowdown = Math.max(1.0, smDemandGBps[blkSm[b]] / smCapGBps)
+          * Math.max(1.0, domainDemandGBps[d] / domainBandwidthGBps[d]);
       double us = a.work.blockUsAtClock(clockRatio) * slowdown;
       events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
     }
     startedCount = 0;
+  }
+
+  /** An SM draws at most its cap; the domain sees the capped draw of each SM. */
+  private void addDemand(int sm, double gbps) {
+    double before = Math.min(smDemandGBps[sm], smCapGBps);
+    smDemandGBps[sm] += gbps;
+    domainDemandGBps[domainOfSm[sm]] += Math.min(smDemandGBps[sm], smCapGBps) - before;
   }
 
   private void releaseBlock(int b) {
@@ -321,7 +334,7 @@ public final class SimGpu implements GpuBackend {
     usedRegs[sm] -= a.regs;
     usedSmem[sm] -= a.smem;
     usedBlocks[sm]--;
-    domainDemandGBps[domainOfSm[sm]] -= blkDemand[b];
+    addDemand(sm, -blkDemand[b]);
     int tpc = sm / smsPerTpc;
     if (--residentPerTpc[tpc] == 0) busyTpcs--;
     blkLive[b] = false;
