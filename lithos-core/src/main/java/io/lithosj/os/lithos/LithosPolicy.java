@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * LithOS: TPC scheduler with stealing, kernel atomizer, latency predictor, right-sizer and power
@@ -41,7 +42,7 @@ public final class LithosPolicy implements Policy {
   private final Demand demand = new Demand();
 
   // metrics
-  private long atomsLaunched, launchesDone;
+  private long atomsLaunched, launchesDone, deadlineAtoms;
   private long targetsComputed;
   private double startMs, stolenTpcMs, targetTpcsSum, clockMhzMs, lastClockChangeMs;
   private int lastClockMhz;
@@ -128,6 +129,7 @@ public final class LithosPolicy implements Policy {
     m.put("atoms", (double) atomsLaunched);
     m.put("atomsPerLaunch", launchesDone == 0 ? Double.NaN : (double) atomsLaunched / launchesDone);
     m.put("stolenTpcMs", stolenTpcMs);
+    m.put("deadlineLentAtoms", (double) deadlineAtoms);
     m.put("meanTargetTpcs", targetsComputed == 0 ? Double.NaN : targetTpcsSum / targetsComputed);
     double elapsed = ctx == null ? 0 : ctx.nowMs() - startMs;
     double clockMs = ctx == null ? 0 : clockMhzMs + (ctx.nowMs() - lastClockChangeMs) * lastClockMhz;
@@ -194,40 +196,62 @@ public final class LithosPolicy implements Policy {
       return Math.max(0, Math.min(target(ls) - scheduler.heldBy(t), needed));
     }
 
-    @Override public boolean lends(int owner) {
+    @Override public double lendUntilMs(int owner) {
       Tenant o = tenants[owner];
-      boolean holding = o.queue.isEmpty() && ctx.nowMs() < o.holdUntilMs;
-      return !holding && wantTpcs(owner) == 0;
+      LaunchState head = o.queue.peekFirst();
+      if (head == null) return ctx.nowMs() < o.holdUntilMs ? Double.NaN : Double.POSITIVE_INFINITY;
+      if (wantTpcs(owner) > 0) return Double.NaN;
+      // Busy on fewer TPCs than it owns: lend its spare ones until its in-flight work should end.
+      double endMs = Double.NaN;
+      for (Running r : running.values()) {
+        if (r.atom.tenant() != owner) continue;
+        double e = r.launchMs + (gpu.launchOverheadUs() + r.predictedUs) / 1000.0;
+        endMs = Double.isNaN(endMs) ? e : Math.max(endMs, e);
+      }
+      if (head.remaining() > 0) {
+        endMs += predictor.predictUs(head.launch.kernel(), head.remaining(), target(head))
+            * power.slowdown(power.sensitivity(head.launch.kernel()), ctx.smClockMhz()) / 1000.0;
+      }
+      return endMs; // NaN when a prediction is missing: then nothing is lent
     }
 
-    @Override public void run(int t, TpcSet tpcs) { launchAtom(t, tpcs); }
+    @Override public boolean run(int t, TpcSet tpcs, double untilMs) { return launchAtom(t, tpcs, untilMs); }
   }
 
-  private void launchAtom(int t, TpcSet tpcs) {
+  private boolean launchAtom(int t, TpcSet tpcs, double untilMs) {
     LaunchState ls = tenants[t].queue.peekFirst();
     Kernel k = ls.launch.kernel();
     int n = tpcs.size();
     double s = power.sensitivity(k);
     double slow = power.slowdown(s, ctx.smClockMhz());
-    int blocks = p.atomization
-        ? atomizer.nextAtomBlocks(k, ls.remaining(), n, b -> predictor.predictUs(k, b, n) * slow)
-        : ls.remaining();
+    IntToDoubleFunction predictUs = b -> predictor.predictUs(k, b, n) * slow;
+    int blocks;
+    if (untilMs == Double.POSITIVE_INFINITY) {
+      blocks = p.atomization ? atomizer.nextAtomBlocks(k, ls.remaining(), n, predictUs) : ls.remaining();
+    } else {
+      double budgetUs = (untilMs - ctx.nowMs()) * 1000.0 - gpu.launchOverheadUs();
+      blocks = p.atomization ? atomizer.nextAtomBlocksWithin(k, ls.remaining(), n, predictUs, budgetUs)
+          : predictUs.applyAsDouble(ls.remaining()) <= budgetUs ? ls.remaining() : 0;
+      if (blocks == 0) return false;
+      deadlineAtoms++;
+    }
     Atom atom = ctx.atom(ls.launch, ls.nextBlock, ls.nextBlock + blocks, tpcs,
         tenants[t].spec.isHighPriority() ? p.hpAtomPriority : 0);
     scheduler.assign(atom);
     ls.nextBlock += blocks;
-    double predictedUs = predictor.predictUs(k, blocks, n) * slow;
+    double predictedUs = predictUs.applyAsDouble(blocks);
     running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s));
     atomsLaunched++;
     ctx.launch(atom);
+    return true;
   }
 
   private int target(LaunchState ls) {
     if (ls.targetTpcs == 0) {
       Kernel k = ls.launch.kernel();
-      ls.targetTpcs = p.rightSizing
-          ? rightSizer.rightSize(n -> predictor.predictKernelUs(k, n))
-          : gpu.tpcCount();
+      IntToDoubleFunction latencyUs = n -> predictor.predictKernelUs(k, n);
+      ls.targetTpcs = !p.rightSizing ? gpu.tpcCount()
+          : "search".equals(p.rightSizeModel) ? rightSizer.search(latencyUs) : rightSizer.rightSize(latencyUs);
       targetTpcsSum += ls.targetTpcs;
       targetsComputed++;
     }
