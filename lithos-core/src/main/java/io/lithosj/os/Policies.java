@@ -22,6 +22,12 @@ public final class Policies {
 
   static {
     // One line per policy; keep the order: classic mechanisms, research baselines, LithOS.
+    register("tgs", io.lithosj.os.baseline.TgsParams.class, io.lithosj.os.baseline.Tgs::new,
+        "TGS (NSDI '23): BE launch-rate control probing against the HP job's block throughput");
+    register("orion", io.lithosj.os.baseline.OrionParams.class, io.lithosj.os.baseline.Orion::new,
+        "Orion (EuroSys '24): BE kernels admitted beside HP only if SM need and roofline class fit");
+    register("reef", io.lithosj.os.baseline.ReefParams.class, io.lithosj.os.baseline.Reef::new,
+        "REEF (OSDI '22): reset-based preemption of BE kernels plus dynamic kernel padding");
   }
 
   private Policies() {}
