@@ -30,6 +30,8 @@ public final class Policies {
         "HP on a high-priority stream, BE low; no preemption of running blocks");
     register("mig", io.lithosj.os.baseline.Mig.Params.class, io.lithosj.os.baseline.Mig::new,
         "static GPC-granular instances with isolated memory bandwidth");
+    register("lithos", io.lithosj.os.lithos.LithosParams.class, io.lithosj.os.lithos.LithosPolicy::new,
+        "LithOS: TPC quotas with stealing, kernel atomizer, latency predictor, right-sizer, power manager");
   }
 
   private Policies() {}
