@@ -11,6 +11,8 @@ import java.util.Locale;
  * @param id                short id used in scenario files ({@code h100-sxm}, {@code a100-40gb})
  * @param tpcsPerGpc        TPCs in each enabled GPC, in TPC-number order
  * @param memBandwidthGBps  achievable DRAM bandwidth (measured streaming copy, not the datasheet peak)
+ * @param smBandwidthGBps   DRAM bandwidth one SM can draw at most (its outstanding loads bound it),
+ *                          which is why a streaming kernel needs many TPCs to saturate DRAM
  * @param launchOverheadUs  time from a launch call until the first block can start
  */
 public record GpuSpec(
@@ -20,6 +22,7 @@ public record GpuSpec(
     int smsPerTpc,
     SmLimits smLimits,
     double memBandwidthGBps,
+    double smBandwidthGBps,
     ClockRange clocks,
     PowerModel power,
     double launchOverheadUs,
@@ -102,6 +105,7 @@ public record GpuSpec(
       new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
       new SmLimits(2048, 32, 65536, 228 * 1024),
       2750.0, // streaming copy measured at ~2.75 TB/s on 33-66 TPCs
+      53.0,   // 2.55 TB/s on 24 TPCs = 48 SMs
       new ClockRange(345, 1980, 15),
       new PowerModel(73.0, 700.0, 0.78, 0.22, 2.4),
       5.0,
@@ -119,6 +123,7 @@ public record GpuSpec(
       new int[] {8, 8, 8, 8, 8, 7, 7}, 2,
       new SmLimits(2048, 32, 65536, 164 * 1024),
       1400.0, // ~90% of the 1555 GB/s datasheet figure, as streaming copies reach
+      28.0,   // assumed: saturation near half the SMs, as on the H100 (not measured)
       new ClockRange(210, 1410, 15),
       new PowerModel(55.0, 400.0, 0.78, 0.22, 2.4),
       5.0,
@@ -140,15 +145,15 @@ public record GpuSpec(
   }
 
   public GpuSpec withMemBandwidthGBps(double gbps) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, clocks, power, launchOverheadUs, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, smBandwidthGBps, clocks, power, launchOverheadUs, migProfiles);
   }
 
   public GpuSpec withLaunchOverheadUs(double us) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, power, us, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, smBandwidthGBps, clocks, power, us, migProfiles);
   }
 
   public GpuSpec withPower(PowerModel p) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, p, launchOverheadUs, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, smBandwidthGBps, clocks, p, launchOverheadUs, migProfiles);
   }
 
   @Override public boolean equals(Object o) {
