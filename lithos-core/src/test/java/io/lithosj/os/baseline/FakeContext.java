@@ -95,6 +95,10 @@ final class FakeContext implements PolicyContext {
   @Override public void setSmClockMhz(int mhz) { clockMhz = gpu.clocks().clamp(mhz); }
   @Override public int smClockMhz() { return clockMhz; }
 
+  @Override public void partitionMemory(List<TpcSet> partitions, double[] bandwidthShares) {
+    throw new UnsupportedOperationException("research baselines never partition memory");
+  }
+
   @Override public void at(double atMs, Runnable action) {
     timers.add(new Timer(atMs, timerSeq++, action));
   }
