@@ -81,6 +81,39 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t);
   }
 
+  /**
+   * The named tenant's kernels with {@code factor} times the blocks each (at least one): the same
+   * kernels over a larger batch or longer sequence, as the atomization sweep needs. A model
+   * tenant is turned into its explicit kernel list.
+   */
+  public Scenario withScaledKernels(String tenant, double factor) {
+    if (!(factor > 0)) throw new IllegalArgumentException("scale factor must be > 0, was " + factor);
+    List<TenantSpec> specs = tenantSpecs();
+    List<TenantConfig> out = new ArrayList<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      TenantConfig c = tenants.get(i);
+      if (!c.name().equals(tenant)) {
+        out.add(c);
+        continue;
+      }
+      List<KernelConfig> ks = specs.get(i).workload().kernels().stream().map(k -> new KernelConfig(k.name(),
+          Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
+          k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
+          .toList();
+      out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
+          c.arrivalMs(), c.batchSize(), null, ks));
+    }
+    if (out.equals(tenants)) throw new IllegalArgumentException("no tenant '" + tenant + "' in " + nameOrDefault());
+    return withTenants(out);
+  }
+
+  /** The named tenant with other arrivals (e.g. {@code closed} for a throughput measurement). */
+  public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
+    return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
+        : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels())).toList());
+  }
+
   /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
   public Scenario onlyTenants(String... names) {
     List<String> keep = List.of(names);

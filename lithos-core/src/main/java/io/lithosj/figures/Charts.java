@@ -51,7 +51,14 @@ public final class Charts {
     CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     style(c.getStyler());
-    c.getStyler().setYAxisLogarithmic(logY);
+    if (logY) {
+      // XChart draws log-scale bars only between decade bounds that it is given
+      double min = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).min().orElse(1);
+      double max = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).max().orElse(10);
+      c.getStyler().setYAxisLogarithmic(true);
+      c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+      c.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.0001))));
+    }
     c.getStyler().setOverlapped(false);
     seriesByPolicy.forEach((policy, values) -> c.addSeries(policy, categories, values).setFillColor(Palette.of(policy)));
     return c;
