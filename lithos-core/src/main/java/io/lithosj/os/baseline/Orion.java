@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Orion (Strati et al., EuroSys '24): interference-aware kernel admission, after
@@ -77,7 +78,7 @@ public final class Orion implements Policy {
     pending = new KernelLaunch[ts.size()];
     pendingSinceMs = new double[ts.size()];
     hpBound = new KernelProfile.Bound[ts.size()];
-    beTenants = java.util.stream.IntStream.range(0, ts.size())
+    beTenants = IntStream.range(0, ts.size())
         .filter(i -> !ts.get(i).isHighPriority()).boxed().toList();
 
     double hpRequestUs = Double.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 package io.lithosj.os.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lithosj.experiment.RunResult;
@@ -10,7 +11,9 @@ import io.lithosj.experiment.ScenarioLoader;
 import io.lithosj.os.Policies;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,8 +49,34 @@ class EveryPolicySameScenarioTest {
     assertTrue(r.tpcUtilization() > 0 && r.tpcUtilization() <= 1.0 + 1e-9, policy + " utilization " + r.tpcUtilization());
   }
 
-  @org.junit.jupiter.api.Test
-  void theResearchBaselinesAreRegistered() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("researchBaselines")
+  void researchBaselinesAreDeterministic(String policy) {
+    Scenario s = demo().withPolicy(policy);
+    RunResult a = Runner.run(s);
+    RunResult b = Runner.run(s);
+    assertEquals(a.toCsv(), b.toCsv());
+    assertEquals(a.policyMetrics(), b.policyMetrics());
+  }
+
+  static Stream<String> researchBaselines() {
+    return Stream.of("tgs", "orion", "reef");
+  }
+
+  @Test
+  void theResearchBaselinesAreRegisteredWithFieldNamedErrors() {
     assertTrue(Policies.names().containsAll(List.of("tgs", "orion", "reef")), Policies.names().toString());
+    assertEquals("policy.params.durThresholdFraction", assertThrows(Policies.PolicyConfigException.class,
+        () -> Policies.create("orion", Map.of("durThresholdFraction", 0))).field());
+    assertEquals("policy.params.smThreshold", assertThrows(Policies.PolicyConfigException.class,
+        () -> Policies.create("orion", Map.of("smThreshold", -4))).field());
+    assertEquals("policy.params.preemptLatencyUs", assertThrows(Policies.PolicyConfigException.class,
+        () -> Policies.create("reef", Map.of("preemptLatencyUs", -1))).field());
+    assertEquals("policy.params.padding", assertThrows(Policies.PolicyConfigException.class,
+        () -> Policies.create("reef", Map.of("padding", false))).field());
+    ReefParams d = (ReefParams) Policies.defaults("reef");
+    assertEquals(40, d.preemptLatencyUs);
+    OrionParams o = (OrionParams) Policies.defaults("orion");
+    assertEquals(0.025, o.durThresholdFraction);
   }
 }
