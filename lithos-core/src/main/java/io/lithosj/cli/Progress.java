@@ -11,19 +11,24 @@ class Progress {
 
   private final String label;
   private final PrintStream err = System.err;
+  private final boolean terminal = System.console() != null;
   private int lastPct = -1;
 
   Progress(String label) { this.label = label; }
 
   void update(double fraction) {
     int pct = (int) Math.round(fraction * 100);
-    if (pct == lastPct) return;
+    if (pct == lastPct || (!terminal && pct % 25 != 0)) return; // logs get a line per quarter
     lastPct = pct;
-    err.print("\r" + label + " " + pct + "%");
+    if (terminal) {
+      err.print("\r" + label + " " + pct + "%");
+    } else if (pct < 100) {
+      err.println(label + " " + pct + "%");
+    }
     err.flush();
   }
 
   void done(String summary) {
-    err.println("\r" + label + " done: " + summary);
+    err.println((terminal ? "\r" : "") + label + " done: " + summary);
   }
 }

@@ -21,7 +21,19 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
-                       PolicyConfig policy, List<TenantConfig> tenants) {
+                       PolicyConfig policy, List<TenantConfig> tenants,
+                       Map<String, Map<String, Object>> perPolicy) {
+
+  /**
+   * {@code perPolicy}: parameters for each policy in this scenario, applied whichever policy is
+   * chosen (so {@code -p all} and the paper sweeps change only the policy name); the parameters in
+   * {@code policy.params} override them. Use it for settings tied to the scenario's time scale,
+   * e.g. TGS's reporting period in a run of seconds.
+   */
+  public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                  PolicyConfig policy, List<TenantConfig> tenants) {
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null);
+  }
 
   public static final double DEFAULT_DURATION_MS = 2000;
   public static final long DEFAULT_SEED = 1;
@@ -59,26 +71,65 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public double warmupMsOrDefault() { return warmupMs == null ? durationMsOrDefault() * 0.1 : warmupMs; }
   public long seedOrDefault() { return seed == null ? DEFAULT_SEED : seed; }
   public String policyName() { return policy == null ? "mps" : policy.name(); }
-  public Map<String, Object> policyParams() { return policy == null || policy.params() == null ? Map.of() : policy.params(); }
+  /** The chosen policy's parameters: this scenario's {@code perPolicy} entry, overridden by {@code policy.params}. */
+  public Map<String, Object> policyParams() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (perPolicy != null && perPolicy.get(policyName()) != null) out.putAll(perPolicy.get(policyName()));
+    if (policy != null && policy.params() != null) out.putAll(policy.params());
+    return out;
+  }
   public String nameOrDefault() { return name == null ? "scenario" : name; }
 
   public Scenario withPolicy(String policyName) { return withPolicy(policyName, Map.of()); }
 
   public Scenario withPolicy(String policyName, Map<String, Object> params) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy);
   }
 
-  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants); }
-  public Scenario withGpu(String g) { return new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants); }
-  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants); }
-  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants); }
+  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy); }
+  public Scenario withGpu(String g) { return new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
 
   public Scenario withDurationMs(double d, double w) {
-    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants);
+    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy);
   }
 
   public Scenario withTenants(List<TenantConfig> t) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy);
+  }
+
+  /**
+   * The named tenant's kernels with {@code factor} times the blocks each (at least one): the same
+   * kernels over a larger batch or longer sequence, as the atomization sweep needs. A model
+   * tenant is turned into its explicit kernel list.
+   */
+  public Scenario withScaledKernels(String tenant, double factor) {
+    if (!(factor > 0)) throw new IllegalArgumentException("scale factor must be > 0, was " + factor);
+    List<TenantSpec> specs = tenantSpecs();
+    List<TenantConfig> out = new ArrayList<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      TenantConfig c = tenants.get(i);
+      if (!c.name().equals(tenant)) {
+        out.add(c);
+        continue;
+      }
+      List<KernelConfig> ks = specs.get(i).workload().kernels().stream().map(k -> new KernelConfig(k.name(),
+          Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
+          k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
+          .toList();
+      out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
+          c.arrivalMs(), c.batchSize(), null, ks));
+    }
+    if (out.equals(tenants)) throw new IllegalArgumentException("no tenant '" + tenant + "' in " + nameOrDefault());
+    return withTenants(out);
+  }
+
+  /** The named tenant with other arrivals (e.g. {@code closed} for a throughput measurement). */
+  public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
+    return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
+        : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels())).toList());
   }
 
   /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
@@ -104,6 +155,17 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (policy == null || policy.name() == null) throw new ScenarioException("policy.name", "missing (known: " + Policies.names() + ")");
     if (!Policies.names().contains(policy.name())) {
       throw new ScenarioException("policy.name", "unknown policy '" + policy.name() + "' (known: " + Policies.names() + ")");
+    }
+    if (perPolicy != null) {
+      for (var e : perPolicy.entrySet()) {
+        try {
+          Policies.create(e.getKey(), e.getValue());
+        } catch (Policies.PolicyConfigException ex) {
+          String field = ex.field().equals("policy.name") ? "perPolicy." + e.getKey()
+              : ex.field().replaceFirst("^policy\\.params", "perPolicy." + e.getKey());
+          throw new ScenarioException(field, ex.getMessage().substring(ex.field().length() + 2));
+        }
+      }
     }
     if (tenants == null || tenants.isEmpty()) throw new ScenarioException("tenants", "at least one tenant is needed");
     List<TenantSpec> out = new ArrayList<>();

@@ -49,8 +49,9 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerTh
     int wave = waveSize(gpu, tpcs);
     double waves = Math.ceil((double) blocks / wave);
     int sms = tpcs * gpu.smsPerTpc();
-    double perSmDemand = Math.min(blocks, wave) / (double) sms * work.blockDemandGBps();
-    return waves * work.blockComputeUs() * dramSlowdown(gpu, perSmDemand, sms, gpu.memBandwidthGBps());
+    double blockUs = work.blockComputeUs() * gpu.computeScale();
+    double perSmDemand = Math.min(blocks, wave) / (double) sms * work.blockDramBytes() / (blockUs * 1000.0);
+    return waves * blockUs * dramSlowdown(gpu, perSmDemand, sms, gpu.memBandwidthGBps());
   }
 
   /**

@@ -30,6 +30,12 @@ public final class Policies {
         "HP on a high-priority stream, BE low; no preemption of running blocks");
     register("mig", io.lithosj.os.baseline.Mig.Params.class, io.lithosj.os.baseline.Mig::new,
         "static GPC-granular instances with isolated memory bandwidth");
+    register("tgs", io.lithosj.os.baseline.TgsParams.class, io.lithosj.os.baseline.Tgs::new,
+        "TGS (NSDI '23): BE launch-rate control probing against the HP job's block throughput");
+    register("orion", io.lithosj.os.baseline.OrionParams.class, io.lithosj.os.baseline.Orion::new,
+        "Orion (EuroSys '24): BE kernels admitted beside HP only if SM need and roofline class fit");
+    register("reef", io.lithosj.os.baseline.ReefParams.class, io.lithosj.os.baseline.Reef::new,
+        "REEF (OSDI '22): reset-based preemption of BE kernels plus dynamic kernel padding");
     register("lithos", io.lithosj.os.lithos.LithosParams.class, io.lithosj.os.lithos.LithosPolicy::new,
         "LithOS: TPC quotas with stealing, kernel atomizer, latency predictor, right-sizer, power manager");
   }

@@ -72,6 +72,19 @@ class ScenarioErrorsTest {
   }
 
   @Test
+  void perPolicyParametersAreCheckedAndApplied() throws Exception {
+    ScenarioException e = load(demo().replace("\"policy\": { \"name\": \"mps\" },",
+        "\"policy\": { \"name\": \"mps\" }, \"perPolicy\": {\"time-slicing\": {\"slice\": 1}},"), "g.json");
+    assertEquals("perPolicy.time-slicing.slice", e.field());
+    Path ok = dir.resolve("h.json");
+    Files.writeString(ok, demo().replace("\"policy\": { \"name\": \"mps\" },",
+        "\"policy\": { \"name\": \"mps\" }, \"perPolicy\": {\"time-slicing\": {\"sliceMs\": 1}},"));
+    Scenario s = ScenarioLoader.load(ok).withPolicy("time-slicing");
+    assertEquals(java.util.Map.of("sliceMs", 1), s.policyParams());
+    assertEquals(java.util.Map.of("sliceMs", 3), s.withPolicy("time-slicing", java.util.Map.of("sliceMs", 3)).policyParams());
+  }
+
+  @Test
   void yamlWorksToo() throws Exception {
     Path f = dir.resolve("s.yaml");
     Files.writeString(f, String.join("\n",

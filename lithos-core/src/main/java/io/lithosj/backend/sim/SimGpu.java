@@ -293,7 +293,7 @@ public final class SimGpu implements GpuBackend {
     int b = allocBlock();
     blkAtom[b] = a.index;
     blkSm[b] = sm;
-    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * 1000.0);
+    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
     blkLive[b] = true;
     usedThreads[sm] += a.threads;
     usedRegs[sm] += a.regs;
@@ -314,7 +314,7 @@ public final class SimGpu implements GpuBackend {
       int d = domainOfSm[blkSm[b]];
       double slowdown = Math.max(1.0, smDemandGBps[blkSm[b]] / smCapGBps)
           * Math.max(1.0, domainDemandGBps[d] / domainBandwidthGBps[d]);
-      double us = a.work.blockUsAtClock(clockRatio) * slowdown;
+      double us = a.work.blockUsAtClock(clockRatio) * spec.computeScale() * slowdown;
       events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
     }
     startedCount = 0;
