@@ -101,8 +101,7 @@ public final class LithosPolicy implements Policy {
     if (run == null) throw new IllegalStateException("lithos: completion of unknown atom " + atom.id());
     scheduler.release(atom);
     learn(run, r);
-    int foreign = atom.tpcs().minus(scheduler.owned(atom.tenant())).size();
-    stolenTpcMs += foreign * (r.endMs() - run.launchMs);
+    stolenTpcMs += scheduler.stolenIn(atom.tpcs(), atom.tenant()) * (r.endMs() - run.launchMs);
     LaunchState ls = run.launch;
     ls.blocksDone += atom.blocks();
     if (ls.blocksDone == ls.launch.blocks()) {
@@ -112,7 +111,9 @@ public final class LithosPolicy implements Policy {
       launchesDone++;
       if (p.nextKernelHoldUs > 0 && moreKernelsFollow(t.spec, ls.launch) && t.queue.isEmpty()) {
         t.holdUntilMs = ctx.nowMs() + p.nextKernelHoldUs / 1000.0;
-        ctx.at(t.holdUntilMs, this::requestDispatch);
+        ctx.at(t.holdUntilMs, () -> {
+          if (t.queue.isEmpty() && ctx.nowMs() >= t.holdUntilMs) requestDispatch(); // hold ran out unused
+        });
       }
     }
     requestDispatch();
@@ -202,12 +203,13 @@ public final class LithosPolicy implements Policy {
       if (head == null) return ctx.nowMs() < o.holdUntilMs ? Double.NaN : Double.POSITIVE_INFINITY;
       if (wantTpcs(owner) > 0) return Double.NaN;
       // Busy on fewer TPCs than it owns: lend its spare ones until its in-flight work should end.
-      double endMs = Double.NaN;
+      double endMs = Double.NEGATIVE_INFINITY;
       for (Running r : running.values()) {
         if (r.atom.tenant() != owner) continue;
-        double e = r.launchMs + (gpu.launchOverheadUs() + r.predictedUs) / 1000.0;
-        endMs = Double.isNaN(endMs) ? e : Math.max(endMs, e);
+        if (Double.isNaN(r.predictedUs)) return Double.NaN; // unknown end: lend nothing
+        endMs = Math.max(endMs, r.launchMs + (gpu.launchOverheadUs() + r.predictedUs) / 1000.0);
       }
+      if (endMs == Double.NEGATIVE_INFINITY) return Double.NaN;
       if (head.remaining() > 0) {
         endMs += predictor.predictUs(head.launch.kernel(), head.remaining(), target(head))
             * power.slowdown(power.sensitivity(head.launch.kernel()), ctx.smClockMhz()) / 1000.0;
@@ -240,7 +242,7 @@ public final class LithosPolicy implements Policy {
     scheduler.assign(atom);
     ls.nextBlock += blocks;
     double predictedUs = predictUs.applyAsDouble(blocks);
-    running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s));
+    running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s, ctx.smClockMhz()));
     atomsLaunched++;
     ctx.launch(atom);
     return true;
@@ -293,6 +295,13 @@ public final class LithosPolicy implements Policy {
       lastClockChangeMs = now;
       lastClockMhz = actual;
       power.clockChanged(now, actual);
+      // Atoms launched this instant start their blocks after the launch overhead, at the new clock.
+      for (Map.Entry<Long, Running> e : running.entrySet()) {
+        Running r = e.getValue();
+        if (r.launchMs != now || r.predictedAtMhz == actual) continue;
+        double us = r.predictedUs / power.slowdown(r.sensitivity, r.predictedAtMhz) * power.slowdown(r.sensitivity, actual);
+        e.setValue(new Running(r.atom, r.launch, r.launchMs, us, r.sensitivity, actual));
+      }
     }
     power.forgetBefore(oldestLaunchMs);
   }
@@ -324,5 +333,7 @@ public final class LithosPolicy implements Policy {
     int remaining() { return launch.blocks() - nextBlock; }
   }
 
-  private record Running(Atom atom, LaunchState launch, double launchMs, double predictedUs, double sensitivity) {}
+  /** {@code predictedUs} is at {@code predictedAtMhz}, the clock its blocks will start at. */
+  private record Running(Atom atom, LaunchState launch, double launchMs, double predictedUs, double sensitivity,
+                         int predictedAtMhz) {}
 }

@@ -98,6 +98,13 @@ public final class TpcScheduler {
   public int heldBy(int tenant) { return heldCount[tenant]; }
   public TpcSet freeOwnedBy(int tenant) { return free.intersect(owned[tenant]); }
 
+  /** How many of {@code tpcs} belong to a tenant other than {@code tenant} (the pool excluded). */
+  public int stolenIn(TpcSet tpcs, int tenant) {
+    int n = 0;
+    for (int x : tpcs) if (owner[x] != tenant && owner[x] != NONE) n++;
+    return n;
+  }
+
   /** TPCs held by a tenant other than their owner. */
   public int stolenCount() {
     int n = 0;
