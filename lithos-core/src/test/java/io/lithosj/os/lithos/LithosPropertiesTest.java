@@ -22,6 +22,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -31,10 +33,22 @@ import net.jqwik.api.statistics.Statistics;
  * predictor is exact) atoms within the target, so an HP tenant waits at most one atom.
  */
 class LithosPropertiesTest {
-  static {
+  static final List<String> TEST_POLICIES = List.of("lithos-checked", "lithos-checked-length");
+
+  /** The runner makes policies by name, so the checked variants are registered for this class only. */
+  @BeforeContainer
+  static void registerCheckedPolicies() {
     Policies.register("lithos-checked", LithosParams.class, InvariantCheckingPolicy::new, "LithOS with invariant checks (tests)");
     Policies.register("lithos-checked-length", LithosParams.class, p -> new InvariantCheckingPolicy(p).checkingAtomLength(),
         "LithOS with invariant and atom-length checks (tests)");
+  }
+
+  /** Tests that iterate over every registered policy must not see the test-only variants. */
+  @AfterContainer
+  static void unregisterCheckedPolicies() throws ReflectiveOperationException {
+    java.lang.reflect.Field f = Policies.class.getDeclaredField("REGISTRY");
+    f.setAccessible(true);
+    ((Map<?, ?>) f.get(null)).keySet().removeAll(TEST_POLICIES);
   }
 
   static final double DURATION_MS = 12;
