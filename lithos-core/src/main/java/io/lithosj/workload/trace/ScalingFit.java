@@ -8,17 +8,19 @@ import io.lithosj.kernel.WorkProfile;
  * Fits a kernel's {@link WorkProfile} to measured latencies, so that
  * {@link Kernel#idealLatencyUs(GpuSpec, int)} reproduces them.
  *
- * <p>The modeled latency on n TPCs is {@code waves(n) · max(c, r(n) · d)}: {@code c} the block
- * time ({@code blockComputeUs}), {@code r(n)} the blocks resident at once (at most one wave),
- * {@code d = blockDramBytes / bandwidth} the time one block's DRAM traffic takes at the bandwidth
- * ceiling. Compute-bound work ({@code c} dominant) scales with the number of waves, ~1/n;
- * memory-bound work ({@code d} dominant) costs ~blocks·d whatever n is, so it saturates early.
+ * <p>{@link Kernel#idealLatencyUs} amounts to {@code waves(n) · max(c, r(n) · q / B(n))} on n
+ * TPCs: {@code c} the block time ({@code blockComputeUs · computeScale}), {@code r(n)} the blocks
+ * resident at once (at most one wave), {@code q} a block's DRAM bytes and {@code B(n)} the
+ * bandwidth n TPCs can draw, {@code min(memBandwidth, SMs · smBandwidth)}. Compute-bound work
+ * ({@code c} dominant) scales with the number of waves, ~1/n; memory-bound work costs
+ * ~blocks·q/B(n), flat once enough SMs saturate DRAM: it saturates early.
  *
- * <p>The fit keeps the whole-GPU latency exactly ({@code T = waves(N) · max(c, r(N) · d)}) and
- * chooses the split between the two terms, {@code c = T/waves(N) · a} and
- * {@code d = T/(waves(N) · r(N)) · b} with {@code max(a, b) = 1}, that minimizes the squared log
+ * <p>The fit keeps the whole-GPU latency exactly ({@code T = waves(N) · max(c, r(N) · q / B(N))})
+ * and chooses the split between the two terms, {@code c = T/waves(N) · a} and
+ * {@code q / B(N) = T/(waves(N) · r(N)) · b} with {@code max(a, b) = 1}, that minimizes the squared log
  * error over the other measured points: a one-parameter search (a grid, then golden section on the
- * best cell), deterministic. With no other point it assumes compute-bound work ({@code a=1, b=0}).
+ * best cell), deterministic; where the data cannot tell (the smaller term never shows) the smaller
+ * share is taken as 0. With no other point it assumes compute-bound work ({@code a=1, b=0}).
  * {@code clockSensitivity} is the compute-bound share {@code a / (a + b)}.
  */
 public final class ScalingFit {
@@ -50,6 +52,7 @@ public final class ScalingFit {
     int perSm = shape.blocksPerSm(gpu);
     double wavesFull = waves(shape.blocks(), perSm, gpu, full);
     double residentFull = resident(shape.blocks(), perSm, gpu, full);
+    double bandwidthFull = bandwidthGBps(gpu, full);
     int m = 0;
     for (double y : latencyUs) if (y > 0 && Double.isFinite(y)) m++;
     double[] ratioWaves = new double[m];
@@ -60,7 +63,8 @@ public final class ScalingFit {
       if (!(latencyUs[i] > 0) || !Double.isFinite(latencyUs[i])) continue;
       if (tpcs[i] < 1 || tpcs[i] > full) throw new IllegalArgumentException("TPC count " + tpcs[i] + " outside 1.." + full);
       ratioWaves[j] = waves(shape.blocks(), perSm, gpu, tpcs[i]) / wavesFull;
-      ratioResident[j] = resident(shape.blocks(), perSm, gpu, tpcs[i]) / residentFull;
+      ratioResident[j] = resident(shape.blocks(), perSm, gpu, tpcs[i]) / residentFull
+          * bandwidthFull / bandwidthGBps(gpu, tpcs[i]);
       logY[j] = Math.log(latencyUs[i] / fullUs);
       j++;
     }
@@ -70,8 +74,10 @@ public final class ScalingFit {
       for (int g = 0; g <= GRID; g++) {
         double x = 2.0 * g / GRID;
         double e = error(x, ratioWaves, ratioResident, logY);
-        if (e < best) {
-          best = e;
+        // among equally good splits (the hidden term does not show in the data) take the purest one
+        boolean tie = best < Double.POSITIVE_INFINITY && Math.abs(e - best) <= 1e-12 * Math.max(1, best);
+        if ((!tie && e < best) || (tie && Math.abs(x - 1) > Math.abs(t - 1))) {
+          best = Math.min(best, e);
           t = x;
         }
       }
@@ -102,10 +108,15 @@ public final class ScalingFit {
 
   private static Result result(GpuSpec gpu, double fullUs, double wavesFull, double residentFull, double a, double b,
                                double rms, int points) {
-    double c = fullUs / wavesFull * a;
-    double d = fullUs / (wavesFull * residentFull) * b;
-    double bytes = d * 1000.0 * gpu.memBandwidthGBps();
+    double c = fullUs / wavesFull * a / gpu.computeScale();
+    double d = fullUs / (wavesFull * residentFull) * b; // q / B(N), in µs
+    double bytes = d * 1000.0 * bandwidthGBps(gpu, gpu.tpcCount());
     return new Result(new WorkProfile(c, bytes, a / (a + b)), a, b, rms, points);
+  }
+
+  /** DRAM bandwidth {@code tpcs} TPCs can draw together, as {@link Kernel#dramSlowdown} has it. */
+  static double bandwidthGBps(GpuSpec gpu, int tpcs) {
+    return Math.min(gpu.memBandwidthGBps(), tpcs * gpu.smsPerTpc() * gpu.smBandwidthGBps());
   }
 
   /** The kernel with its real shape and the fitted profile. */

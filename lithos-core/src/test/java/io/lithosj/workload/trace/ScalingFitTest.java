@@ -70,13 +70,17 @@ class ScalingFitTest {
     assertEquals(1.0, none.computeShare());
     assertEquals(0.0, none.memoryShare());
     assertEquals(0, none.points());
-    // a flat kernel (latency-bound) measured with noise: fitted as memory-dominated; what is left
-    // is the noise plus the model's wave ripple (whole waves of resident blocks, up to ~10% here)
+    // a flat kernel measured with noise: with 32 blocks (one wave even on 4 TPCs) the compute side
+    // is flat, and only the noise is left
     double[] flat = {51, 49, 50, 52, 50, 53};
-    ScalingFit.Result r = ScalingFit.fit(H100, shape(1000), 50, TPCS, flat);
-    assertEquals(1.0, r.memoryShare(), 1e-9);
-    assertTrue(r.computeShare() < 0.1, "compute share " + r.computeShare());
-    assertTrue(r.rmsLogError() < 0.08, "rms " + r.rmsLogError());
+    ScalingFit.Result small = ScalingFit.fit(H100, shape(32), 50, TPCS, flat);
+    assertEquals(1.0, small.computeShare(), 1e-9);
+    assertTrue(small.rmsLogError() < 0.03, "rms " + small.rmsLogError());
+    // with 1000 blocks neither side is flat (the DRAM side slows once few SMs cannot draw the
+    // bandwidth): the least wrong is DRAM-bound, and the error shows the model's limit
+    ScalingFit.Result many = ScalingFit.fit(H100, shape(1000), 50, TPCS, flat);
+    assertEquals(1.0, many.memoryShare(), 1e-9);
+    assertTrue(many.rmsLogError() > 10 * small.rmsLogError(), "rms " + many.rmsLogError());
   }
 
   @Test

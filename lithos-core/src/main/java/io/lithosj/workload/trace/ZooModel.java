@@ -1,11 +1,12 @@
-package io.lithosj.workload;
+package io.lithosj.workload.trace;
 
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
-import io.lithosj.workload.trace.KernelRecord;
-import io.lithosj.workload.trace.ModelTrace;
-import io.lithosj.workload.trace.ScalingFit;
+import io.lithosj.workload.Arrivals;
+import io.lithosj.workload.Priority;
+import io.lithosj.workload.TenantSpec;
+import io.lithosj.workload.Workload;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +29,7 @@ import tech.tablesaw.api.Table;
  * compute-bound; {@link Fitted#basis()} says which.
  */
 public final class ZooModel {
-  /** The GPU the traces were measured on, which the fit refers to. */
+  /** The GPU the traces were measured on: the default model of it, which fits refer to. */
   public static final GpuSpec MEASURED_ON = GpuSpec.H100_SXM;
 
   /** How a kernel's work profile was obtained. */
@@ -38,18 +39,25 @@ public final class ZooModel {
   public record Fitted(KernelRecord record, Kernel kernel, ScalingFit.Result fit, Basis basis) {}
 
   private final ModelTrace trace;
+  private final GpuSpec gpu;
   private final Function<String, double[]> priorByName;
   private final Object fullLock = new Object();
   private final Object measuredLock = new Object();
   private volatile List<Fitted> fitted;
   private volatile List<Fitted> measuredFits;
 
-  ZooModel(ModelTrace trace, Function<String, double[]> priorByName) {
+  ZooModel(ModelTrace trace, GpuSpec gpu, Function<String, double[]> priorByName) {
+    if (gpu.smCount() != ModelTrace.SM_COUNTS[0]) {
+      throw new IllegalArgumentException("the traces were measured on 132 SMs; " + gpu.id() + " has " + gpu.smCount());
+    }
     this.trace = trace;
+    this.gpu = gpu;
     this.priorByName = priorByName;
   }
 
   public String id() { return trace.id(); }
+  /** The model of the measured GPU the kernels are fitted to. */
+  public GpuSpec gpu() { return gpu; }
   public String model() { return trace.meta().getOrDefault("model", id()); }
   public String kind() { return trace.meta().getOrDefault("kind", "?"); }
   public boolean isInference() { return "inference".equals(kind()); }
@@ -84,14 +92,14 @@ public final class ZooModel {
         if (measuredFits == null) {
           List<Fitted> out = new ArrayList<>();
           int[] tpcs = new int[ModelTrace.SM_COUNTS.length - 1];
-          for (int i = 1; i < ModelTrace.SM_COUNTS.length; i++) tpcs[i - 1] = ModelTrace.SM_COUNTS[i] / MEASURED_ON.smsPerTpc();
+          for (int i = 1; i < ModelTrace.SM_COUNTS.length; i++) tpcs[i - 1] = ModelTrace.SM_COUNTS[i] / gpu.smsPerTpc();
           for (KernelRecord r : trace.kernels()) {
             if (!r.hasScaling()) continue;
             Kernel shape = shape(r);
             double[] run = r.runUs();
             double[] lat = new double[tpcs.length];
             for (int i = 0; i < lat.length; i++) lat[i] = r.durationUs() * run[i + 1] / run[0];
-            ScalingFit.Result res = ScalingFit.fit(MEASURED_ON, shape, r.durationUs(), tpcs, lat);
+            ScalingFit.Result res = ScalingFit.fit(gpu, shape, r.durationUs(), tpcs, lat);
             out.add(new Fitted(r, ScalingFit.fitted(shape, res), res, Basis.MEASURED));
           }
           measuredFits = Collections.unmodifiableList(out);
@@ -113,7 +121,7 @@ public final class ZooModel {
       Kernel shape = shape(r);
       double[] prior = priorByName.apply(r.name());
       Basis basis = prior == null ? Basis.PRIOR_COMPUTE_BOUND : Basis.PRIOR_SAME_NAME;
-      ScalingFit.Result res = ScalingFit.withShares(MEASURED_ON, shape, r.durationUs(),
+      ScalingFit.Result res = ScalingFit.withShares(gpu, shape, r.durationUs(),
           prior == null ? 1 : prior[0], prior == null ? 0 : prior[1]);
       out.add(new Fitted(r, ScalingFit.fitted(shape, res), res, basis));
     }
@@ -161,12 +169,12 @@ public final class ZooModel {
    */
   public double earlySaturatingShare(double slip) {
     double early = 0, all = 0;
-    int half = MEASURED_ON.tpcCount() / 2;
+    int half = 64 / gpu.smsPerTpc(); // the measured point nearest half the GPU: 64 of 132 SMs
     for (Fitted f : fitted()) {
       double d = f.record().durationUs();
       all += d;
       double slowdown = f.basis() == Basis.MEASURED ? f.record().slowdownAt(64)
-          : f.kernel().idealLatencyUs(MEASURED_ON, half) / f.kernel().idealLatencyUs(MEASURED_ON, MEASURED_ON.tpcCount());
+          : f.kernel().idealLatencyUs(gpu, half) / f.kernel().idealLatencyUs(gpu, gpu.tpcCount());
       if (slowdown <= 1 + slip) early += d;
     }
     return early / all;
@@ -174,12 +182,12 @@ public final class ZooModel {
 
   /**
    * Whether a kernel's grid is a whole multiple of the measured GPU's SM count: libraries size
-   * persistent kernels (cuBLAS's nvjet GEMMs, split reductions) to the SMs they see. Such kernels
-   * keep their speed on 128 of 132 SMs (their tile schedulers hand the work to the CTAs that run),
-   * where the waves model predicts an extra wave: the fit's known blind spot.
+   * persistent kernels (cuBLAS's nvjet GEMMs, split reductions) to the SMs they see. On 128 of 132
+   * SMs such kernels slowed by 1.0-1.46x (their tile schedulers hand most work to the CTAs that
+   * run) where the waves model predicts a whole extra wave: the fit's known blind spot.
    */
   public static boolean gridSizedToGpu(KernelRecord r) {
-    return r.blocks() % MEASURED_ON.smCount() == 0;
+    return r.blocks() % ModelTrace.SM_COUNTS[0] == 0;
   }
 
   /** Share of the whole-GPU kernel time in kernels with {@link #gridSizedToGpu grids sized to the GPU}. */
@@ -198,10 +206,10 @@ public final class ZooModel {
   /** As {@link #modeledOverMeasuredAt(int)}, leaving out kernels with grids sized to the GPU if asked. */
   public double modeledOverMeasuredAt(int sms, boolean withoutGridSizedToGpu) {
     double model = 0, meas = 0;
-    int tpcs = sms / MEASURED_ON.smsPerTpc();
+    int tpcs = sms / gpu.smsPerTpc();
     for (Fitted f : fitted()) {
       if (f.basis() != Basis.MEASURED || (withoutGridSizedToGpu && gridSizedToGpu(f.record()))) continue;
-      model += f.kernel().idealLatencyUs(MEASURED_ON, tpcs);
+      model += f.kernel().idealLatencyUs(gpu, tpcs);
       meas += f.record().durationUs() * f.record().slowdownAt(sms);
     }
     return model / meas;

@@ -1,9 +1,10 @@
-package io.lithosj.workload;
+package io.lithosj.workload.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lithosj.gpu.GpuSpec;
-import io.lithosj.workload.trace.ModelTrace;
+import io.lithosj.kernel.Kernel;
+import io.lithosj.workload.ModelLibrary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ import tech.tablesaw.api.Table;
 /**
  * The models of the LithOS paper as measured kernel traces (datasets/traces, measured on an H100):
  * {@code ModelZoo.inference("resnet50")}, {@code ModelZoo.training("vgg19")}, each a
- * {@link ZooModel} that builds a {@link Workload} or {@link TenantSpec}.
+ * {@link ZooModel} that builds a {@code Workload} or {@code TenantSpec}.
  *
  * <p>The data is read from the folder named by the system property {@code lithosj.traces} (or the
  * environment variable {@code LITHOSJ_TRACES}) if set, else from the classpath (the jar carries
@@ -37,6 +38,7 @@ public final class ModelZoo {
 
   private final String where;
   private final Loader loader;
+  private final GpuSpec gpu;
   private final Map<String, String> files = new LinkedHashMap<>();
   private final Map<String, ZooModel> models = new HashMap<>();
   private volatile Map<String, double[]> priors;
@@ -46,9 +48,10 @@ public final class ModelZoo {
     InputStream open(String file) throws IOException;
   }
 
-  private ModelZoo(String where, Loader loader) throws IOException {
+  private ModelZoo(String where, Loader loader, GpuSpec gpu) throws IOException {
     this.where = where;
     this.loader = loader;
+    this.gpu = gpu;
     try (InputStream in = loader.open("index.json")) {
       if (in == null) throw new IOException("no index.json in " + where);
       for (JsonNode e : new ObjectMapper().readTree(in)) files.put(e.path("id").asText(), e.path("file").asText());
@@ -58,7 +61,8 @@ public final class ModelZoo {
   /** A zoo read from a dataset folder (index.json and the per-model .csv.gz files). */
   public static ModelZoo fromDirectory(Path dir) {
     try {
-      return new ModelZoo(dir.toString(), f -> Files.exists(dir.resolve(f)) ? Files.newInputStream(dir.resolve(f)) : null);
+      return new ModelZoo(dir.toString(), f -> Files.exists(dir.resolve(f)) ? Files.newInputStream(dir.resolve(f)) : null,
+          ZooModel.MEASURED_ON);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,7 +83,7 @@ public final class ModelZoo {
     if (dir != null) return fromDirectory(Path.of(dir));
     if (ModelZoo.class.getResource(RESOURCES + "index.json") != null) {
       try {
-        return new ModelZoo("classpath:" + RESOURCES, f -> ModelZoo.class.getResourceAsStream(RESOURCES + f));
+        return new ModelZoo("classpath:" + RESOURCES, f -> ModelZoo.class.getResourceAsStream(RESOURCES + f), ZooModel.MEASURED_ON);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -92,12 +96,47 @@ public final class ModelZoo {
         + "put lithos-core's jar on the classpath, or run from the repository");
   }
 
+  /**
+   * The same traces fitted to another model of the H100 (e.g. recalibrated bandwidths:
+   * {@code zoo.fittedTo(GpuSpec.H100_SXM.withSmBandwidthGBps(75))}); it must have 132 SMs.
+   */
+  public ModelZoo fittedTo(GpuSpec measuredGpu) {
+    try {
+      return new ModelZoo(where, loader, measuredGpu);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static ZooModel inference(String name) { return defaultZoo().model("inference", name); }
 
   public static ZooModel training(String name) { return defaultZoo().model("training", name); }
 
   /** One row per model: see {@link #summary()}. */
   public static Table summaryTable() { return defaultZoo().summary(); }
+
+  /**
+   * Registers the default zoo's models with {@link ModelLibrary} by name ({@code resnet50},
+   * {@code llama3-8b-decode}, ...), so scenarios can say {@code "model": "resnet50"}: the type
+   * (inference/training) picks the trace, and the batch size must be the one it was measured at.
+   */
+  public static void registerAll() {
+    ModelZoo z = defaultZoo();
+    for (String id : z.ids()) {
+      String name = id.substring(id.indexOf('-') + 1);
+      ModelLibrary.register(name, (type, batch) -> z.kernels(name, type, batch));
+    }
+  }
+
+  /** The kernels of model {@code name} of kind {@code type}, which must have been measured at {@code batchSize}. */
+  public List<Kernel> kernels(String name, String type, int batchSize) {
+    ZooModel m = model(type, name);
+    if (batchSize != m.batchSize()) {
+      throw new IllegalArgumentException(type + " model '" + name + "' was measured at batch size " + m.batchSize()
+          + " (datasets/traces); batch size " + batchSize + " has no trace");
+    }
+    return m.kernels();
+  }
 
   /** Ids ({@code inference-resnet50}, ...) of the models in this zoo. */
   public List<String> ids() { return List.copyOf(files.keySet()); }
@@ -120,7 +159,7 @@ public final class ModelZoo {
     if (file == null) throw new IllegalArgumentException("no trace '" + id + "' in " + where + " (known: " + files.keySet() + ")");
     try (InputStream raw = loader.open(file)) {
       if (raw == null) throw new IOException(where + ": index.json lists " + file + " but it is missing");
-      m = new ZooModel(ModelTrace.read(new GZIPInputStream(raw), where + "/" + file), this::prior);
+      m = new ZooModel(ModelTrace.read(new GZIPInputStream(raw), where + "/" + file), gpu, this::prior);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -191,7 +230,6 @@ public final class ModelZoo {
     DoubleColumn at8 = DoubleColumn.create("modeled_over_measured_sm8");
     DoubleColumn span = DoubleColumn.create("request_span_ms");
     DoubleColumn host = DoubleColumn.create("host_wall_ms");
-    GpuSpec gpu = ZooModel.MEASURED_ON;
     for (String i : ids()) {
       ZooModel m = get(i);
       id.append(i);
