@@ -128,10 +128,13 @@ public final class ModelZoo {
     }
   }
 
-  /** The kernels of model {@code name} of kind {@code type}, which must have been measured at {@code batchSize}. */
+  /**
+   * The kernels of model {@code name} of kind {@code type}, which must have been measured at
+   * {@code batchSize}; 0 = the batch size it was measured at.
+   */
   public List<Kernel> kernels(String name, String type, int batchSize) {
     ZooModel m = model(type, name);
-    if (batchSize != m.batchSize()) {
+    if (batchSize != 0 && batchSize != m.batchSize()) {
       throw new IllegalArgumentException(type + " model '" + name + "' was measured at batch size " + m.batchSize()
           + " (datasets/traces); batch size " + batchSize + " has no trace");
     }
