@@ -50,6 +50,7 @@ public final class CodeAssist {
         if (at.isEmpty()) return Optional.empty();
         Located l = at.get();
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(l.snippet, l.cursor, detail);
+        if (docs.isEmpty()) docs = documentationOfCallAt(l.snippet, l.cursor, detail);
         if (!docs.isEmpty()) {
             return Optional.of(docs.stream()
                     .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n" + d.javadoc())
@@ -106,6 +107,19 @@ public final class CodeAssist {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * JShell documents a call only with the cursor inside its argument list; Jupyter users press Shift-Tab
+     * on the name as well, so retry just after the '(' that follows the identifier under the cursor.
+     */
+    private List<SourceCodeAnalysis.Documentation> documentationOfCallAt(String s, int cursor, boolean detail) {
+        int end = Math.min(cursor, s.length());
+        while (end < s.length() && Character.isJavaIdentifierPart(s.charAt(end))) end++;
+        int paren = end;
+        while (paren < s.length() && Character.isWhitespace(s.charAt(paren))) paren++;
+        if (paren >= s.length() || s.charAt(paren) != '(' || end == 0) return List.of();
+        return analysis.documentation(s.substring(0, paren + 1), paren + 1, detail);
     }
 
     private static String identifierAround(String s, int cursor) {
