@@ -152,21 +152,29 @@ final class JupyterTestClient implements AutoCloseable {
 
     Exchange controlRequest(String type, JsonNode content) { return request(control, type, content, 10_000); }
 
-    /** Collects the reply to {@code id} on {@code socket} and the IOPub messages it caused up to "idle". */
+    /**
+     * Collects the reply to {@code id} on {@code socket} and the IOPub messages it caused up to "idle".
+     * Messages that belong to other requests are kept for their own await (requests may overlap, e.g.
+     * an interrupt sent while a cell runs).
+     */
     Exchange await(ZMQ.Socket socket, String id, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        Msg reply = null;
-        boolean idle = false;
+        Msg reply = takeBacklog(replies, id);
         List<Msg> published = new ArrayList<>();
+        for (Msg m = takeBacklog(iopubBacklog, id); m != null; m = takeBacklog(iopubBacklog, id)) published.add(m);
+        boolean idle = published.stream().anyMatch(JupyterTestClient::isIdle);
         while ((reply == null || !idle) && System.currentTimeMillis() < deadline) {
             if (reply == null) {
                 Msg r = receive(socket, 20);
                 if (r != null && r.parentId().equals(id)) reply = r;
+                else if (r != null) replies.add(r);
             }
             Msg m = receive(iopub, 20);
             if (m != null && m.parentId().equals(id)) {
                 published.add(m);
-                if (m.type().equals("status") && m.content().path("execution_state").asText().equals("idle")) idle = true;
+                idle |= isIdle(m);
+            } else if (m != null) {
+                iopubBacklog.add(m);
             }
         }
         if (reply == null || !idle) {
@@ -174,6 +182,20 @@ final class JupyterTestClient implements AutoCloseable {
                     + ", iopub=" + published + ")\nkernel log:\n" + kernelLog());
         }
         return new Exchange(reply, published);
+    }
+
+    private final List<Msg> replies = new ArrayList<>();
+    private final List<Msg> iopubBacklog = new ArrayList<>();
+
+    private static Msg takeBacklog(List<Msg> backlog, String parentId) {
+        for (int i = 0; i < backlog.size(); i++) {
+            if (backlog.get(i).parentId().equals(parentId)) return backlog.remove(i);
+        }
+        return null;
+    }
+
+    private static boolean isIdle(Msg m) {
+        return m.type().equals("status") && m.content().path("execution_state").asText().equals("idle");
     }
 
     ZMQ.Socket shell() { return shell; }

@@ -2,11 +2,13 @@ package io.lithosj.jupyter.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A notebook cell cut into what runs in order: Java code and line magics ({@code %name args} on a line of
- * its own). Java has no statement that starts with '%', so such a line cannot be code (a text block line
- * starting with '%' would be misread; none of ours do).
+ * its own). No Java statement starts with '%', but a continued expression can ({@code 7\n  %n}), so a
+ * line is a magic only where a statement may begin: at the start of the cell or after a line ending in
+ * ';', '{' or '}' (comments and blank lines aside), and only as '%' directly followed by a name.
  *
  * @param label  how errors name this cell, e.g. "In[3]"
  * @param source the whole cell text
@@ -31,12 +33,13 @@ public record Cell(String label, String source, List<Part> parts) {
         int codeLine = 1;
         int offset = 0;
         int line = 1;
+        boolean atStatementStart = true;
         while (true) {
             int nl = source.indexOf('\n', offset);
             int end = nl < 0 ? source.length() : nl;
             String text = source.substring(offset, end);
             String trimmed = text.strip();
-            if (trimmed.startsWith("%")) {
+            if (atStatementStart && MAGIC.matcher(trimmed).matches()) {
                 if (codeStart >= 0) {
                     parts.add(new Code(source.substring(codeStart, offset), codeStart, codeLine));
                     codeStart = -1;
@@ -46,9 +49,13 @@ public record Cell(String label, String source, List<Part> parts) {
                 String name = sp < 0 ? body : body.substring(0, sp);
                 String args = sp < 0 ? "" : body.substring(sp).strip();
                 parts.add(new Magic(name, args, line));
-            } else if (codeStart < 0) {
-                codeStart = offset;
-                codeLine = line;
+            } else {
+                if (codeStart < 0) {
+                    codeStart = offset;
+                    codeLine = line;
+                }
+                String code = withoutLineComment(trimmed);
+                if (!code.isEmpty()) atStatementStart = code.endsWith(";") || code.endsWith("{") || code.endsWith("}");
             }
             if (nl < 0) break;
             offset = nl + 1;
@@ -58,6 +65,16 @@ public record Cell(String label, String source, List<Part> parts) {
             parts.add(new Code(source.substring(codeStart), codeStart, codeLine));
         }
         return new Cell(label, source, List.copyOf(parts));
+    }
+
+    private static final Pattern MAGIC = Pattern.compile("%[A-Za-z][\\w.-]*(\\s.*)?");
+
+    /** The line without trailing comments (a "//" inside a string literal only errs toward reading code). */
+    private static String withoutLineComment(String line) {
+        int c = line.indexOf("//");
+        String code = (c < 0 ? line : line.substring(0, c)).strip();
+        if (code.endsWith("*/") && code.lastIndexOf("/*") >= 0) code = code.substring(0, code.lastIndexOf("/*")).strip();
+        return code.startsWith("/*") || code.startsWith("*") ? "" : code;
     }
 
     private static int indexOfWhitespace(String s) {
