@@ -28,6 +28,10 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The LithOS-J Jupyter kernel: Java cells run in JShell inside this JVM, with lithos-core on the class path
@@ -35,6 +39,9 @@ import java.util.Map;
  * what a cell means, how its result is shown and how its failure reads.
  */
 public final class LithosKernel extends BaseKernel {
+    /** How often text a running cell printed is sent to the notebook. */
+    static final long OUTPUT_FLUSH_MS = 50;
+
     /** Label of snippets that come from the startup scripts. */
     static final String STARTUP_LABEL = "startup";
 
@@ -44,6 +51,15 @@ public final class LithosKernel extends BaseKernel {
     private final Magics magics;
     private final List<String> startupWarnings;
     private boolean startupWarned;
+    private final BatchedOutput cellOut;
+    private final BatchedOutput cellErr;
+    private final PrintStream cellOutStream;
+    private final PrintStream cellErrStream;
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lithos-output-flusher");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param log the process's own stderr (the Jupyter server log), for the kernel's remarks
@@ -67,10 +83,15 @@ public final class LithosKernel extends BaseKernel {
                 null, io, new CommManager(), new Renderer(), null, null, false,
                 new StringStyler.Builder().build());
         this.kio = io;
+        this.cellOut = new BatchedOutput(io.out);
+        this.cellErr = new BatchedOutput(io.err);
+        this.cellOutStream = new PrintStream(cellOut, true, StandardCharsets.UTF_8);
+        this.cellErrStream = new PrintStream(cellErr, true, StandardCharsets.UTF_8);
+        flusher.scheduleWithFixedDelay(this::drainOutput, OUTPUT_FLUSH_MS, OUTPUT_FLUSH_MS, TimeUnit.MILLISECONDS);
         Renderers.registerAll(renderer);
         this.evaluator = new CellEvaluator(log);
         this.assist = new CodeAssist(evaluator);
-        this.magics = new Magics(evaluator, io.out);
+        this.magics = new Magics(evaluator, cellOutStream);
         this.startupWarnings = runStartup();
         startupWarnings.forEach(w -> log.println("lithos-java kernel: " + w));
     }
@@ -116,20 +137,19 @@ public final class LithosKernel extends BaseKernel {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         InputStream oldIn = System.in;
-        System.setOut(io.out);
-        System.setErr(io.err);
+        System.setOut(cellOutStream);
+        System.setErr(cellErrStream);
         System.setIn(io.in);
         kio.attach(env, request.isStdinEnabled());
         try {
             warnStartupOnce();
             CellEvaluator.Value value = runCell("In[" + count + "]", request.getCode());
-            if (value.present() && value.object() != null && !request.isSilent()) {
+            if (shows(value) && !request.isSilent()) {
                 DisplayData shown = value.object() instanceof DisplayData d ? d : renderResult(value.object());
-                io.out.flush();
+                drainOutput();
                 env.publish(new PublishExecuteResult(count, shown));
             }
-            io.out.flush();
-            io.err.flush();
+            drainOutput();
             env.reply(new ExecuteReply(count, Map.of()));
         } catch (CellFailure f) {
             replyFailure(env, count, f);
@@ -137,6 +157,7 @@ public final class LithosKernel extends BaseKernel {
             replyFailure(env, count, new CellFailure(e.getClass().getName(), String.valueOf(e.getMessage()),
                     formatError(e)));
         } finally {
+            drainOutput();
             kio.detach(env);
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -153,9 +174,29 @@ public final class LithosKernel extends BaseKernel {
         }
     }
 
+    /**
+     * A result worth showing: not null, and not the cell's own output stream, which is what
+     * {@code System.out.printf(...)} as a last line evaluates to.
+     */
+    private boolean shows(CellEvaluator.Value value) {
+        Object o = value.object();
+        return value.present() && o != null && o != cellOutStream && o != cellErrStream;
+    }
+
+    /** Sends what the running cell printed; called before anything else the cell shows, to keep the order. */
+    private void drainOutput() {
+        cellOut.drain();
+        cellErr.drain();
+    }
+
+    @Override
+    public void display(DisplayData data) {
+        drainOutput();
+        super.display(data);
+    }
+
     private void replyFailure(ShellReplyEnvironment env, int count, CellFailure f) {
-        io.out.flush();
-        io.err.flush();
+        drainOutput();
         env.publish(new PublishError(f.ename(), f.evalue(), f.traceback()));
         ErrorReply reply = new ErrorReply(f.ename(), f.evalue(), f.traceback());
         reply.setExecutionCount(count);
@@ -165,7 +206,7 @@ public final class LithosKernel extends BaseKernel {
     private void warnStartupOnce() {
         if (startupWarned || startupWarnings.isEmpty()) return;
         startupWarned = true;
-        startupWarnings.forEach(w -> io.err.println("warning: " + w));
+        startupWarnings.forEach(w -> cellErrStream.println("warning: " + w));
     }
 
     /** Runs a cell's code and magics in order; the value is the last snippet's, if that was an expression. */
@@ -217,6 +258,7 @@ public final class LithosKernel extends BaseKernel {
 
     @Override
     public void onShutdown(boolean isRestarting) {
+        flusher.shutdownNow();
         evaluator.stop();
         evaluator.close();
         super.onShutdown(isRestarting);

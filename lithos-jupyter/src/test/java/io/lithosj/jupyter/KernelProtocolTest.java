@@ -75,6 +75,34 @@ class KernelProtocolTest {
         assertEquals("to stderr", ex.stream("stderr"));
     }
 
+    @Test @Order(2)
+    void printedTextArrivesWholeAndBeforeWhatIsDisplayedAfterIt() {
+        Exchange ex = kernel.execute("""
+                for (int i = 0; i < 3; i++) System.out.printf("%d:%s ", i, "x");
+                display(markdown("**shown**"));
+                System.out.println("after");
+                System.out.printf("last%n")
+                """);
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        List<String> order = new java.util.ArrayList<>();
+        int streamMessages = 0;
+        for (Msg m : ex.iopub()) {
+            if (m.type().equals("stream")) {
+                streamMessages++;
+                String text = m.content().path("text").asText();
+                int last = order.size() - 1;
+                if (last >= 0 && !order.get(last).equals("display_data")) order.set(last, order.get(last) + text);
+                else order.add(text);
+            } else if (m.type().equals("display_data") || m.type().equals("execute_result")) {
+                order.add(m.type());
+            }
+        }
+        assertEquals(List.of("0:x 1:x 2:x ", "display_data", "after\nlast\n"), order,
+                "text keeps its place around displays, and printf's PrintStream result is not shown");
+        // unbatched, each of the ~20 small writes of these prints would be a message of its own
+        assertTrue(streamMessages <= 4, "printed text is sent in batches, got " + streamMessages + " messages");
+    }
+
     @Test @Order(3)
     void chartDisplaysAsPng() throws Exception {
         Exchange ex = kernel.execute("""
