@@ -43,25 +43,24 @@ public final class CodeAssist {
         return new Completion(new ArrayList<>(matches), SourceText.indexToCodePoint(cell, start), cursorCodePoint);
     }
 
-    /** Signature and Javadoc of what the cursor is on, or the type and value of a cell variable; empty if none. */
+    /** The type and value of the cell variable under the cursor, else signature and Javadoc of what it is on. */
     public Optional<String> inspect(String cell, int cursorCodePoint, boolean detail) {
         int idx = SourceText.codePointToIndex(cell, cursorCodePoint);
         Optional<Located> at = locate(cell, idx);
         if (at.isEmpty()) return Optional.empty();
         Located l = at.get();
-        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(l.snippet, l.cursor, detail);
-        if (docs.isEmpty()) docs = documentationOfCallAt(l.snippet, l.cursor, detail);
-        if (!docs.isEmpty()) {
-            return Optional.of(docs.stream()
-                    .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n" + d.javadoc())
-                    .collect(Collectors.joining("\n\n")));
-        }
         String word = identifierAround(l.snippet, l.cursor);
-        if (word.isEmpty()) return Optional.empty();
-        return shell.variables()
-                .filter(v -> v.name().equals(word))
+        Optional<String> variable = word.isEmpty() ? Optional.empty() : shell.variables()
+                .filter(v -> v.name().equals(word) && shell.status(v).isActive())
                 .reduce((a, b) -> b)
                 .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v));
+        if (variable.isPresent()) return variable;
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(l.snippet, l.cursor, detail);
+        if (docs.isEmpty()) docs = documentationOfCallAt(l.snippet, l.cursor, detail);
+        if (docs.isEmpty()) return Optional.empty();
+        return Optional.of(docs.stream()
+                .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n" + d.javadoc())
+                .collect(Collectors.joining("\n\n")));
     }
 
     /** Jupyter's is_complete answer: "complete", "invalid", "unknown", or the indent to continue with. */

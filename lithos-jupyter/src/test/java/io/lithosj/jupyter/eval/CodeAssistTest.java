@@ -52,8 +52,7 @@ class CodeAssistTest {
         String onName = assist.inspect(cell, cell.indexOf("substring") + 3, false).orElseThrow();
         assertTrue(onName.contains("String String.substring(int beginIndex)"), onName);
         assertEquals(onName, assist.inspect(cell, cell.indexOf('(') + 1, false).orElseThrow());
-        String variable = assist.inspect("greeting", 3, false).orElseThrow();
-        assertTrue(variable.contains("greeting"), variable);
+        assertEquals("String greeting = \"hello\"", assist.inspect("greeting.length()", 3, false).orElseThrow());
     }
 
     @Test
