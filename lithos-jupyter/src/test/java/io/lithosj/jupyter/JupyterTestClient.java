@@ -158,6 +158,15 @@ final class JupyterTestClient implements AutoCloseable {
      * an interrupt sent while a cell runs).
      */
     Exchange await(ZMQ.Socket socket, String id, long timeoutMs) {
+        Exchange ex = tryAwait(socket, id, timeoutMs);
+        if (ex == null) {
+            throw new AssertionError("no complete answer to " + id + " in " + timeoutMs + " ms\nkernel log:\n" + kernelLog());
+        }
+        return ex;
+    }
+
+    /** As {@link #await}, or null after {@code timeoutMs}; what arrived so far is kept for the next call. */
+    Exchange tryAwait(ZMQ.Socket socket, String id, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         Msg reply = takeBacklog(replies, id);
         List<Msg> published = new ArrayList<>();
@@ -178,8 +187,9 @@ final class JupyterTestClient implements AutoCloseable {
             }
         }
         if (reply == null || !idle) {
-            throw new AssertionError("no complete answer to " + id + " in " + timeoutMs + " ms (reply=" + reply
-                    + ", iopub=" + published + ")\nkernel log:\n" + kernelLog());
+            if (reply != null) replies.add(reply);
+            iopubBacklog.addAll(published);
+            return null;
         }
         return new Exchange(reply, published);
     }

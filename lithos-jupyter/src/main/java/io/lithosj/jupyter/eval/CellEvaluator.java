@@ -29,6 +29,8 @@ public final class CellEvaluator implements AutoCloseable {
         static final Value NONE = new Value(false, null);
     }
 
+    private static final long STOP_RETRY_MS = 100;
+
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final SnippetOrigins origins = new SnippetOrigins();
@@ -58,8 +60,8 @@ public final class CellEvaluator implements AutoCloseable {
      * @return the value of the last snippet when it is an expression
      */
     public Value run(String cellLabel, Cell.Code code) throws CellFailure {
+        stopRequested = false; // before running: a stop retry from the last cell must not see this one
         running = true;
-        stopRequested = false;
         try {
             String text = code.text();
             Value last = Value.NONE;
@@ -199,11 +201,27 @@ public final class CellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Stops the running cell (called from another thread); a no-op between cells. */
+    /**
+     * Stops the running cell (called from another thread); a no-op between cells. JShell can only stop
+     * code that is executing, so a request that lands while a snippet compiles is repeated until the
+     * cell is over.
+     */
     public void stop() {
         if (!running) return;
         stopRequested = true;
         shell.stop();
+        Thread retry = new Thread(() -> {
+            try {
+                while (running && stopRequested) {
+                    Thread.sleep(STOP_RETRY_MS);
+                    if (running && stopRequested) shell.stop();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lithos-cell-stop");
+        retry.setDaemon(true);
+        retry.start();
     }
 
     public boolean isRunning() { return running; }
