@@ -89,7 +89,7 @@ public final class LithosKernel extends BaseKernel {
         this.cellErrStream = new PrintStream(cellErr, true, StandardCharsets.UTF_8);
         flusher.scheduleWithFixedDelay(this::drainOutput, OUTPUT_FLUSH_MS, OUTPUT_FLUSH_MS, TimeUnit.MILLISECONDS);
         Renderers.registerAll(renderer);
-        this.evaluator = new CellEvaluator(log);
+        this.evaluator = new CellEvaluator(cellErrStream); // its remarks are about cells: the cell shows them
         this.assist = new CodeAssist(evaluator);
         this.magics = new Magics(evaluator, cellOutStream);
         this.startupWarnings = runStartup();
