@@ -98,7 +98,19 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
 
   public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy); }
-  public Scenario withGpu(String g) { return new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  /**
+   * The same scenario on another GPU. TPC quotas keep their share of the GPU (rounded down), so a
+   * file written for the H100's 66 TPCs runs on the A100's 54.
+   */
+  public Scenario withGpu(String g) {
+    int from = gpuSpec().tpcCount();
+    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy);
+    int to = moved.gpuSpec().tpcCount();
+    if (from == to || tenants == null) return moved;
+    return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
+        : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
+            c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load())).toList());
+  }
   public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
   public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
 
