@@ -41,5 +41,14 @@ public interface GpuBackend extends AutoCloseable {
 
   Telemetry telemetry();
 
+  /**
+   * Static memory partitioning, as MIG does: blocks on the TPCs of {@code partitions[i]} share
+   * {@code bandwidthShares[i]} of DRAM bandwidth among themselves only. Backends that cannot
+   * isolate bandwidth throw {@link UnsupportedOperationException}.
+   */
+  default void partitionMemory(java.util.List<io.lithosj.gpu.TpcSet> partitions, double[] bandwidthShares) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot partition memory bandwidth");
+  }
+
   @Override void close();
 }

@@ -11,7 +11,11 @@ import java.util.Locale;
  * @param id                short id used in scenario files ({@code h100-sxm}, {@code a100-40gb})
  * @param tpcsPerGpc        TPCs in each enabled GPC, in TPC-number order
  * @param memBandwidthGBps  achievable DRAM bandwidth (measured streaming copy, not the datasheet peak)
+ * @param smBandwidthGBps   DRAM bandwidth one SM can draw at most (its outstanding loads bound it),
+ *                          which is why a streaming kernel needs many TPCs to saturate DRAM
  * @param launchOverheadUs  time from a launch call until the first block can start
+ * @param computeScale      how long a block's compute takes here relative to the H100, where the
+ *                          model traces were measured (1 on the H100)
  */
 public record GpuSpec(
     String id,
@@ -20,9 +24,11 @@ public record GpuSpec(
     int smsPerTpc,
     SmLimits smLimits,
     double memBandwidthGBps,
+    double smBandwidthGBps,
     ClockRange clocks,
     PowerModel power,
     double launchOverheadUs,
+    double computeScale,
     List<MigProfile> migProfiles) {
 
   public GpuSpec {
@@ -102,9 +108,11 @@ public record GpuSpec(
       new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
       new SmLimits(2048, 32, 65536, 228 * 1024),
       2750.0, // streaming copy measured at ~2.75 TB/s on 33-66 TPCs
+      53.0,   // 2.55 TB/s on 24 TPCs = 48 SMs
       new ClockRange(345, 1980, 15),
       new PowerModel(73.0, 700.0, 0.78, 0.22, 2.4),
       5.0,
+      1.0,
       List.of(
           new MigProfile("1g.10gb", 1, 8, 1),
           new MigProfile("1g.20gb", 1, 8, 2),
@@ -119,9 +127,13 @@ public record GpuSpec(
       new int[] {8, 8, 8, 8, 8, 7, 7}, 2,
       new SmLimits(2048, 32, 65536, 164 * 1024),
       1400.0, // ~90% of the 1555 GB/s datasheet figure, as streaming copies reach
+      28.0,   // assumed: saturation near half the SMs, as on the H100 (not measured)
       new ClockRange(210, 1410, 15),
       new PowerModel(55.0, 400.0, 0.78, 0.22, 2.4),
       5.0,
+      // Not measured: per-SM peak throughput per clock is ~1.9x lower than the H100's (dense FP16
+      // tensor 312 vs 989 TFLOP/s, FP32 19.5 vs 67, over 108 vs 132 SMs), times the clock ratio 1980/1410.
+      2.6,
       List.of(
           new MigProfile("1g.5gb", 1, 7, 1),
           new MigProfile("1g.10gb", 1, 7, 2),
@@ -140,20 +152,25 @@ public record GpuSpec(
   }
 
   public GpuSpec withMemBandwidthGBps(double gbps) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, clocks, power, launchOverheadUs, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, smBandwidthGBps, clocks, power, launchOverheadUs, computeScale, migProfiles);
+  }
+
+  public GpuSpec withSmBandwidthGBps(double gbps) {
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, gbps, clocks, power, launchOverheadUs, computeScale, migProfiles);
   }
 
   public GpuSpec withLaunchOverheadUs(double us) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, power, us, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, smBandwidthGBps, clocks, power, us, computeScale, migProfiles);
   }
 
   public GpuSpec withPower(PowerModel p) {
-    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, clocks, p, launchOverheadUs, migProfiles);
+    return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, memBandwidthGBps, smBandwidthGBps, clocks, p, launchOverheadUs, computeScale, migProfiles);
   }
 
   @Override public boolean equals(Object o) {
     return o instanceof GpuSpec g && g.id.equals(id) && Arrays.equals(g.tpcsPerGpc, tpcsPerGpc)
-        && g.memBandwidthGBps == memBandwidthGBps && g.launchOverheadUs == launchOverheadUs && g.power.equals(power);
+        && g.memBandwidthGBps == memBandwidthGBps && g.smBandwidthGBps == smBandwidthGBps
+        && g.launchOverheadUs == launchOverheadUs && g.computeScale == computeScale && g.power.equals(power);
   }
 
   @Override public int hashCode() { return id.hashCode(); }

@@ -48,9 +48,22 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerTh
   public double idealLatencyUs(GpuSpec gpu, int tpcs) {
     int wave = waveSize(gpu, tpcs);
     double waves = Math.ceil((double) blocks / wave);
-    double residentDemand = Math.min(blocks, wave) * work.blockDemandGBps();
-    double slowdown = Math.max(1.0, residentDemand / gpu.memBandwidthGBps());
-    return waves * work.blockComputeUs() * slowdown;
+    int sms = tpcs * gpu.smsPerTpc();
+    double blockUs = work.blockComputeUs() * gpu.computeScale();
+    double perSmDemand = Math.min(blocks, wave) / (double) sms * work.blockDramBytes() / (blockUs * 1000.0);
+    return waves * blockUs * dramSlowdown(gpu, perSmDemand, sms, gpu.memBandwidthGBps());
+  }
+
+  /**
+   * How much DRAM contention stretches a block: each SM draws at most {@code smBandwidthGBps},
+   * and all SMs of a bandwidth domain together at most {@code domainGBps}. The modeled GPU uses
+   * the same rule, so a kernel alone on the modeled GPU takes exactly its ideal latency.
+   */
+  public static double dramSlowdown(GpuSpec gpu, double smDemandGBps, double smsDrawing, double domainGBps) {
+    double smCap = gpu.smBandwidthGBps();
+    double perSm = Math.max(1.0, smDemandGBps / smCap);
+    double domain = Math.max(1.0, Math.min(smDemandGBps, smCap) * smsDrawing / domainGBps);
+    return perSm * domain;
   }
 
   public Kernel withBlocks(int newBlocks) {

@@ -28,4 +28,7 @@ public interface PolicyContext {
   int smClockMhz();
 
   void at(double atMs, Runnable action);
+
+  /** MIG-style bandwidth isolation; see {@link io.lithosj.backend.GpuBackend#partitionMemory}. */
+  void partitionMemory(List<TpcSet> partitions, double[] bandwidthShares);
 }

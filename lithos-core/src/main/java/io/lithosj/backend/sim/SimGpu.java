@@ -1,0 +1,417 @@
+package io.lithosj.backend.sim;
+
+import io.lithosj.backend.AtomListener;
+import io.lithosj.backend.AtomResult;
+import io.lithosj.backend.GpuBackend;
+import io.lithosj.backend.Telemetry;
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.gpu.TpcSet;
+import io.lithosj.kernel.Atom;
+import io.lithosj.kernel.Kernel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The modeled GPU: a deterministic discrete-event simulation at thread-block granularity.
+ *
+ * <ul>
+ *   <li>Each SM holds as many resident blocks as its threads, registers, shared memory and block
+ *       slots allow; blocks of different atoms may share an SM (as under MPS).</li>
+ *   <li>A block, once started, is never preempted: a kernel that fills the GPU holds it until its
+ *       blocks drain, so head-of-line blocking arises by itself.</li>
+ *   <li>Ready atoms are dispatched in hardware-queue order: higher stream priority first, then
+ *       launch order; an atom's blocks go only to SMs of its TPC set.</li>
+ *   <li>A block lasts its compute time at the current clock, stretched by DRAM contention: an SM
+ *       draws at most {@link GpuSpec#smBandwidthGBps()}, and when the SMs of a bandwidth domain ask
+ *       for more than the domain's bandwidth, every block started then runs slower by that ratio
+ *       (processor sharing, sampled at dispatch; {@link Kernel#dramSlowdown} is the same rule).</li>
+ *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
+ * </ul>
+ * All times are ms of virtual time.
+ */
+public final class SimGpu implements GpuBackend {
+  private static final int EV_BLOCK_DONE = 0;
+  private static final int EV_ATOM_READY = 1;
+  private static final int EV_TIMER = 2;
+
+  private final GpuSpec spec;
+  private final int smCount;
+  private final int smsPerTpc;
+  private final EventQueue events = new EventQueue();
+  private AtomListener listener = r -> {};
+  private double now;
+  private int clockMhz;
+  private double clockRatio = 1.0;
+
+  // SM resources in use
+  private final int[] usedThreads;
+  private final int[] usedRegs;
+  private final int[] usedSmem;
+  private final int[] usedBlocks;
+  private final int[] residentPerTpc;
+  private int busyTpcs;
+
+  // bandwidth domains (one unless partitioned, as MIG does)
+  private int[] domainOfSm;
+  private double[] domainBandwidthGBps;
+  private double[] domainDemandGBps; // sum over its SMs of min(SM demand, SM cap)
+  private final double[] smDemandGBps;
+  private final double smCapGBps;
+
+  // running blocks, pooled in arrays
+  private int[] blkAtom = new int[4096];
+  private int[] blkSm = new int[4096];
+  private double[] blkDemand = new double[4096];
+  private boolean[] blkLive = new boolean[4096];
+  private int[] freeBlk = new int[4096];
+  private int freeBlkCount;
+  private int blkHighWater;
+
+  // atoms
+  private final List<AtomState> atoms = new ArrayList<>();
+  private final Map<Atom, AtomState> byAtom = new IdentityHashMap<>();
+  private final List<AtomState> pending = new ArrayList<>(); // ready, with blocks left to start
+  private long readySeq;
+  private final List<Runnable> timers = new ArrayList<>();
+  private final List<Integer> freeTimerSlots = new ArrayList<>();
+
+  // dispatch-round scratch: blocks started at this instant get durations after the round
+  private int[] started = new int[256];
+  private int startedCount;
+
+  // telemetry
+  private double energyJ;
+  private double busyTpcMs;
+  private double lastAccrueMs;
+  private long blocksRun;
+  private long eventsProcessed;
+
+  public SimGpu(GpuSpec spec) {
+    this.spec = spec;
+    this.smCount = spec.smCount();
+    this.smsPerTpc = spec.smsPerTpc();
+    this.usedThreads = new int[smCount];
+    this.usedRegs = new int[smCount];
+    this.usedSmem = new int[smCount];
+    this.usedBlocks = new int[smCount];
+    this.residentPerTpc = new int[spec.tpcCount()];
+    this.smDemandGBps = new double[smCount];
+    this.smCapGBps = spec.smBandwidthGBps();
+    this.domainOfSm = new int[smCount];
+    this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
+    this.domainDemandGBps = new double[1];
+    this.clockMhz = spec.clocks().maxMhz();
+  }
+
+  @Override public GpuSpec spec() { return spec; }
+  @Override public double nowMs() { return now; }
+  @Override public void setListener(AtomListener l) { this.listener = l; }
+  @Override public int smClockMhz() { return clockMhz; }
+
+  @Override
+  public void setSmClockMhz(int mhz) {
+    int c = spec.clocks().clamp(mhz);
+    if (c == clockMhz) return;
+    accrue();
+    clockMhz = c;
+    clockRatio = (double) c / spec.clocks().maxMhz();
+  }
+
+  @Override
+  public void partitionMemory(List<TpcSet> partitions, double[] shares) {
+    if (partitions.size() != shares.length) throw new IllegalArgumentException("one bandwidth share per partition");
+    if (!atoms.isEmpty()) throw new IllegalStateException("memory is partitioned before any atom runs");
+    int d = partitions.size();
+    domainBandwidthGBps = new double[d + 1];
+    domainDemandGBps = new double[d + 1];
+    Arrays.fill(domainOfSm, d); // SMs in no partition: a domain with the leftover share
+    double left = 1.0;
+    for (int i = 0; i < d; i++) {
+      domainBandwidthGBps[i] = shares[i] * spec.memBandwidthGBps();
+      left -= shares[i];
+      for (int tpc : partitions.get(i)) {
+        for (int s = 0; s < smsPerTpc; s++) domainOfSm[tpc * smsPerTpc + s] = i;
+      }
+    }
+    domainBandwidthGBps[d] = Math.max(left, 1e-6) * spec.memBandwidthGBps();
+  }
+
+  @Override
+  public void at(double atMs, Runnable action) {
+    int slot;
+    if (freeTimerSlots.isEmpty()) {
+      slot = timers.size();
+      timers.add(action);
+    } else {
+      slot = freeTimerSlots.remove(freeTimerSlots.size() - 1);
+      timers.set(slot, action);
+    }
+    events.push(Math.max(atMs, now), EV_TIMER, slot);
+  }
+
+  @Override
+  public void launch(Atom atom) {
+    if (byAtom.containsKey(atom)) throw new IllegalArgumentException("atom " + atom.id() + " launched twice");
+    for (int t : atom.tpcs()) {
+      if (t >= spec.tpcCount()) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + t + " but " + spec.id() + " has " + spec.tpcCount());
+    }
+    AtomState a = new AtomState(atoms.size(), atom, now, spec);
+    atoms.add(a);
+    byAtom.put(atom, a);
+    events.push(now + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
+  }
+
+  @Override
+  public void abort(Atom atom) {
+    AtomState a = byAtom.get(atom);
+    if (a == null || a.finished) return;
+    accrue();
+    pending.remove(a);
+    int killed = 0;
+    for (int b = 0; b < blkHighWater; b++) {
+      if (blkLive[b] && blkAtom[b] == a.index) {
+        releaseBlock(b);
+        killed++;
+      }
+    }
+    a.finished = true;
+    a.running = 0;
+    // freed SMs take waiting work at once
+    startedCount = 0;
+    for (int sm = 0; sm < smCount; sm++) fillSm(sm);
+    commitStarted();
+    listener.onAtomAborted(atom, a.done, killed);
+  }
+
+  @Override
+  public void runUntil(double endMs) {
+    while (!events.isEmpty() && events.peekTime() <= endMs) {
+      double t = events.peekTime();
+      int kind = events.peekKind();
+      int p = events.peekPayload();
+      events.pop();
+      eventsProcessed++;
+      if (t > now) {
+        accrue(t);
+        now = t;
+      }
+      switch (kind) {
+        case EV_BLOCK_DONE -> blockDone(p);
+        case EV_ATOM_READY -> atomReady(atoms.get(p));
+        default -> {
+          Runnable r = timers.get(p);
+          timers.set(p, null);
+          freeTimerSlots.add(p);
+          r.run();
+        }
+      }
+    }
+    if (endMs > now && Double.isFinite(endMs)) {
+      accrue(endMs);
+      now = endMs;
+    }
+  }
+
+  /** True when no event is queued (nothing running, pending or timed). */
+  public boolean idle() { return events.isEmpty(); }
+
+  @Override
+  public Telemetry telemetry() {
+    accrue();
+    return new Telemetry(now, busyTpcMs, energyJ, blocksRun, eventsProcessed);
+  }
+
+  @Override public void close() {}
+
+  // ---- dispatch -------------------------------------------------------------------------
+
+  private void atomReady(AtomState a) {
+    if (a.finished) return; // aborted before it became ready
+    a.readySeq = readySeq++;
+    int i = pending.size();
+    while (i > 0 && !pending.get(i - 1).before(a)) i--;
+    pending.add(i, a);
+    startedCount = 0;
+    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
+      for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
+    }
+    commitStarted();
+  }
+
+  private void blockDone(int b) {
+    if (!blkLive[b]) return; // killed by an abort
+    AtomState a = atoms.get(blkAtom[b]);
+    int sm = blkSm[b];
+    releaseBlock(b);
+    blocksRun++;
+    a.running--;
+    a.done++;
+    if (a.done == a.size) {
+      a.finished = true;
+      a.endMs = now;
+      listener.onAtomDone(new AtomResult(a.atom, a.launchMs, a.startMs, now));
+    }
+    startedCount = 0;
+    fillSm(sm);
+    commitStarted();
+  }
+
+  /** Start as many waiting blocks on {@code sm} as fit, highest-priority atom first. */
+  private void fillSm(int sm) {
+    int tpc = sm / smsPerTpc;
+    for (int i = 0; i < pending.size(); ) {
+      AtomState a = pending.get(i);
+      if (!a.tpcs.contains(tpc)) {
+        i++;
+        continue;
+      }
+      while (a.nextBlock < a.size && fits(a, sm)) startBlock(a, sm);
+      if (a.nextBlock == a.size) {
+        pending.remove(i); // all its blocks started
+      } else {
+        i++;
+      }
+      if (usedBlocks[sm] >= spec.smLimits().maxBlocks()) return;
+    }
+  }
+
+  private boolean fits(AtomState a, int sm) {
+    GpuSpec.SmLimits l = spec.smLimits();
+    return usedBlocks[sm] < l.maxBlocks()
+        && usedThreads[sm] + a.threads <= l.maxThreads()
+        && usedRegs[sm] + a.regs <= l.registers()
+        && usedSmem[sm] + a.smem <= l.sharedMemBytes();
+  }
+
+  private void startBlock(AtomState a, int sm) {
+    if (a.startMs < 0) a.startMs = now;
+    a.nextBlock++;
+    a.running++;
+    int b = allocBlock();
+    blkAtom[b] = a.index;
+    blkSm[b] = sm;
+    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+    blkLive[b] = true;
+    usedThreads[sm] += a.threads;
+    usedRegs[sm] += a.regs;
+    usedSmem[sm] += a.smem;
+    usedBlocks[sm]++;
+    int tpc = sm / smsPerTpc;
+    if (residentPerTpc[tpc]++ == 0) busyTpcs++;
+    addDemand(sm, blkDemand[b]);
+    if (startedCount == started.length) started = Arrays.copyOf(started, startedCount * 2);
+    started[startedCount++] = b;
+  }
+
+  /** Give the blocks started at this instant their durations, with the contention they see. */
+  private void commitStarted() {
+    for (int i = 0; i < startedCount; i++) {
+      int b = started[i];
+      AtomState a = atoms.get(blkAtom[b]);
+      int d = domainOfSm[blkSm[b]];
+      double slowdown = Math.max(1.0, smDemandGBps[blkSm[b]] / smCapGBps)
+          * Math.max(1.0, domainDemandGBps[d] / domainBandwidthGBps[d]);
+      double us = a.work.blockUsAtClock(clockRatio) * spec.computeScale() * slowdown;
+      events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
+    }
+    startedCount = 0;
+  }
+
+  /** An SM draws at most its cap; the domain sees the capped draw of each SM. */
+  private void addDemand(int sm, double gbps) {
+    double before = Math.min(smDemandGBps[sm], smCapGBps);
+    smDemandGBps[sm] += gbps;
+    domainDemandGBps[domainOfSm[sm]] += Math.min(smDemandGBps[sm], smCapGBps) - before;
+  }
+
+  private void releaseBlock(int b) {
+    int sm = blkSm[b];
+    AtomState a = atoms.get(blkAtom[b]);
+    usedThreads[sm] -= a.threads;
+    usedRegs[sm] -= a.regs;
+    usedSmem[sm] -= a.smem;
+    usedBlocks[sm]--;
+    addDemand(sm, -blkDemand[b]);
+    int tpc = sm / smsPerTpc;
+    if (--residentPerTpc[tpc] == 0) busyTpcs--;
+    blkLive[b] = false;
+    freeBlk[freeBlkCount++] = b;
+  }
+
+  private int allocBlock() {
+    if (freeBlkCount > 0) return freeBlk[--freeBlkCount];
+    if (blkHighWater == blkAtom.length) {
+      int n = blkAtom.length * 2;
+      blkAtom = Arrays.copyOf(blkAtom, n);
+      blkSm = Arrays.copyOf(blkSm, n);
+      blkDemand = Arrays.copyOf(blkDemand, n);
+      blkLive = Arrays.copyOf(blkLive, n);
+      freeBlk = Arrays.copyOf(freeBlk, n);
+    }
+    return blkHighWater++;
+  }
+
+  // ---- energy ---------------------------------------------------------------------------
+
+  private void accrue() { accrue(now); }
+
+  private void accrue(double t) {
+    double dt = t - lastAccrueMs;
+    if (dt <= 0) return;
+    double demand = 0;
+    double bw = 0;
+    for (int d = 0; d < domainDemandGBps.length; d++) {
+      demand += Math.min(domainDemandGBps[d], domainBandwidthGBps[d]);
+      bw += domainBandwidthGBps[d];
+    }
+    double busyFrac = (double) busyTpcs / spec.tpcCount();
+    double watts = spec.power().watts(busyFrac, clockRatio, demand / bw);
+    energyJ += watts * dt / 1000.0;
+    busyTpcMs += busyTpcs * dt;
+    lastAccrueMs = t;
+  }
+
+  /** Per-atom simulation state. */
+  private static final class AtomState {
+    final int index;
+    final Atom atom;
+    final TpcSet tpcs;
+    final int size;
+    final int priority;
+    final int threads;
+    final int regs;
+    final int smem;
+    final io.lithosj.kernel.WorkProfile work;
+    final double launchMs;
+    long readySeq;
+    int nextBlock;
+    int running;
+    int done;
+    double startMs = -1;
+    double endMs;
+    boolean finished;
+
+    AtomState(int index, Atom atom, double launchMs, GpuSpec spec) {
+      this.index = index;
+      this.atom = atom;
+      this.tpcs = atom.tpcs();
+      this.size = atom.blocks();
+      this.priority = atom.priority();
+      Kernel k = atom.kernel();
+      int warpThreads = (k.threadsPerBlock() + 31) / 32 * 32;
+      this.threads = warpThreads;
+      this.regs = Math.max(1, k.regsPerThread()) * warpThreads;
+      this.smem = k.smemPerBlockBytes();
+      this.work = k.work();
+      this.launchMs = launchMs;
+    }
+
+    /** Hardware-queue order: higher priority first, then earlier ready. */
+    boolean before(AtomState o) {
+      return priority != o.priority ? priority > o.priority : readySeq < o.readySeq;
+    }
+  }
+}

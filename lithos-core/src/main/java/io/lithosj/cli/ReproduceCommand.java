@@ -1,0 +1,43 @@
+package io.lithosj.cli;
+
+import io.lithosj.reproduce.HeadlineRow;
+import io.lithosj.reproduce.Reproduction;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lithos reproduce}: the paper's evaluation on the modeled GPUs, figures and headline table. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+    description = "Run every paper experiment on the modeled GPUs; write figures/*.png|svg, figures/data/*.csv "
+        + "and figures/headline.csv.")
+final class ReproduceCommand implements Callable<Integer> {
+  @Option(names = "--gpu", split = ",", description = "GPUs (default: h100-sxm,a100-40gb)", defaultValue = "h100-sxm,a100-40gb")
+  List<String> gpus;
+
+  @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;
+
+  @Option(names = "--scenarios", description = "paper scenario folder", defaultValue = "datasets/scenarios/paper")
+  Path scenarios;
+
+  @Option(names = "--quick", description = "short runs, few sweep points: a smoke test, not results") boolean quick;
+
+  @Option(names = "--threads", description = "parallel runs (default: all cores)") Integer threads;
+
+  @Override
+  public Integer call() {
+    long t0 = System.nanoTime();
+    Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick);
+    o = new Reproduction.Options(o.gpus(), scenarios, o.outDir(), quick, threads == null ? o.threads() : threads, o.log());
+    List<HeadlineRow> rows = Reproduction.run(o);
+    System.out.printf(Locale.ROOT, "%-75s %8s %9s  %-9s %s%n", "claim", "paper", "measured", "gpu", "detail");
+    for (HeadlineRow r : rows) {
+      System.out.printf(Locale.ROOT, "%-75s %7.3g%s %8.3g%s  %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredValue(),
+          r.unit(), r.gpu(), r.detail());
+    }
+    System.out.printf(Locale.ROOT, "wrote %s/headline.csv and figures in %.0f s%n", out, (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+}

@@ -1,0 +1,90 @@
+package io.lithosj.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Everything one run measured: per-tenant metrics, GPU-level utilization and energy, and the
+ * latency histograms (for CDF plots).
+ *
+ * @param tpcUtilization  busy TPC-time over (TPCs × measured time)
+ * @param energyJ         energy over the whole run (warm-up included)
+ */
+public record RunResult(String scenario, String policy, String gpu, String backend, long seed, double durationMs,
+                        List<TenantMetrics> tenants, double tpcUtilization, double energyJ, double avgPowerW,
+                        long events, double wallMs, Map<String, Double> policyMetrics,
+                        Map<String, Histogram> latencyHistograms) {
+
+  public TenantMetrics tenant(String name) {
+    return tenants.stream().filter(t -> t.tenant().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no tenant '" + name + "' in " + scenario));
+  }
+
+  /** One row per tenant, with the run's identity and GPU-level columns repeated. */
+  public Table table() {
+    Table t = Table.create(scenario + " / " + policy);
+    t.addColumns(
+        StringColumn.create("policy", tenants.stream().map(x -> policy)),
+        StringColumn.create("tenant", tenants.stream().map(TenantMetrics::tenant)),
+        StringColumn.create("class", tenants.stream().map(x -> x.priority().name())),
+        StringColumn.create("kind", tenants.stream().map(TenantMetrics::kind)),
+        LongColumn.create("completed", tenants.stream().mapToLong(TenantMetrics::completed).toArray()),
+        dbl("throughputPerSec", tenants.stream().mapToDouble(TenantMetrics::throughputPerSec).toArray()),
+        dbl("p50Ms", tenants.stream().mapToDouble(TenantMetrics::p50Ms).toArray()),
+        dbl("p90Ms", tenants.stream().mapToDouble(TenantMetrics::p90Ms).toArray()),
+        dbl("p99Ms", tenants.stream().mapToDouble(TenantMetrics::p99Ms).toArray()),
+        dbl("p999Ms", tenants.stream().mapToDouble(TenantMetrics::p999Ms).toArray()),
+        dbl("sloAttainment", tenants.stream().mapToDouble(TenantMetrics::sloAttainment).toArray()),
+        dbl("goodputPerSec", tenants.stream().mapToDouble(TenantMetrics::goodputPerSec).toArray()),
+        dbl("tpcUtilization", tenants.stream().mapToDouble(x -> tpcUtilization).toArray()),
+        dbl("energyJ", tenants.stream().mapToDouble(x -> energyJ).toArray()),
+        dbl("avgPowerW", tenants.stream().mapToDouble(x -> avgPowerW).toArray()));
+    return t;
+  }
+
+  private static DoubleColumn dbl(String name, double[] v) {
+    return DoubleColumn.create(name, v);
+  }
+
+  /** CSV with fixed formatting so two identical runs give byte-identical files. */
+  public String toCsv() {
+    StringBuilder sb = new StringBuilder(
+        "scenario,policy,gpu,backend,seed,tenant,class,kind,completed,throughputPerSec,p50Ms,p90Ms,p99Ms,p999Ms,meanMs,"
+            + "sloMs,sloAttainment,goodputPerSec,tpcUtilization,energyJ,avgPowerW\n");
+    for (TenantMetrics m : tenants) {
+      sb.append(String.join(",", scenario, policy, gpu, backend, Long.toString(seed), m.tenant(), m.priority().name(),
+          m.kind(), Long.toString(m.completed()), f(m.throughputPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
+          f(m.p999Ms()), f(m.meanMs()), f(m.sloMs()), f(m.sloAttainment()), f(m.goodputPerSec()), f(tpcUtilization),
+          f(energyJ), f(avgPowerW))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  public void writeCsv(Path file) {
+    try {
+      if (file.getParent() != null) Files.createDirectories(file.getParent());
+      Files.writeString(file, toCsv());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static String f(double v) { return String.format(Locale.ROOT, "%.6g", v); }
+
+  @Override public String toString() {
+    return String.format(Locale.ROOT, "%s under %s on %s (%s): ", scenario, policy, gpu, backend)
+        + tenants.stream().map(m -> String.format(Locale.ROOT, "%s p99=%.3fms thr=%.1f/s", m.tenant(), m.p99Ms(), m.throughputPerSec()))
+            .collect(Collectors.joining("; "));
+  }
+}

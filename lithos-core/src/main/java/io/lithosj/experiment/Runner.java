@@ -1,0 +1,179 @@
+package io.lithosj.experiment;
+
+import io.lithosj.backend.AtomListener;
+import io.lithosj.backend.AtomResult;
+import io.lithosj.backend.GpuBackend;
+import io.lithosj.backend.Telemetry;
+import io.lithosj.backend.sim.SimGpu;
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.gpu.TpcSet;
+import io.lithosj.kernel.Atom;
+import io.lithosj.kernel.KernelLaunch;
+import io.lithosj.os.Policies;
+import io.lithosj.os.Policy;
+import io.lithosj.os.PolicyContext;
+import io.lithosj.workload.TenantSpec;
+import io.lithosj.workload.Workload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleConsumer;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one scenario: builds the backend, the policy and the tenants, connects them, runs for the
+ * scenario's duration and measures. The policy sees the GPU only through the {@link PolicyContext}
+ * made here, whichever backend runs underneath.
+ */
+public final class Runner implements PolicyContext, AtomListener {
+  /** Makes backends other than the modeled GPU (the real one lives in backend.cuda). */
+  private static Function<GpuSpec, GpuBackend> cudaFactory = spec -> {
+    try {
+      return (GpuBackend) Class.forName("io.lithosj.backend.cuda.CudaBackend").getConstructor(GpuSpec.class).newInstance(spec);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("this build has no CUDA backend");
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  };
+
+  private final Scenario scenario;
+  private final GpuBackend gpu;
+  private final Policy policy;
+  private final List<TenantSpec> tenants;
+  private final List<TenantRuntime> runtimes = new ArrayList<>();
+  private final LaunchTracker tracker = new LaunchTracker();
+  private long nextLaunchId;
+  private long nextAtomId;
+
+  private Runner(Scenario scenario, GpuBackend gpu) {
+    this.scenario = scenario;
+    this.tenants = scenario.tenantSpecs();
+    this.gpu = gpu;
+    this.policy = Policies.create(scenario.policyName(), scenario.policyParams());
+  }
+
+  /** Run on the backend the scenario names. */
+  public static RunResult run(Scenario scenario) {
+    return run(scenario, ms -> {});
+  }
+
+  /** Run, reporting progress (fraction 0..1 of the duration) as it goes. */
+  public static RunResult run(Scenario scenario, DoubleConsumer progress) {
+    GpuSpec spec = scenario.gpuSpec();
+    scenario.tenantSpecs(); // validate before any backend is opened
+    GpuBackend backend = "cuda".equals(scenario.backendName()) ? cudaFactory.apply(spec) : new SimGpu(spec);
+    try (backend) {
+      return new Runner(scenario, backend).execute(progress);
+    }
+  }
+
+  private RunResult execute(DoubleConsumer progress) {
+    long wallStart = System.nanoTime();
+    gpu.setListener(this);
+    double warmup = scenario.warmupMsOrDefault();
+    for (int i = 0; i < tenants.size(); i++) {
+      runtimes.add(new TenantRuntime(i, tenants.get(i), new TenantRuntime.Clock() {
+        @Override public double nowMs() { return gpu.nowMs(); }
+        @Override public void at(double ms, Runnable r) { gpu.at(ms, r); }
+      }, this::submit, scenario.seedOrDefault(), warmup, () -> nextLaunchId++));
+    }
+    policy.start(this);
+    runtimes.forEach(TenantRuntime::start);
+    double end = scenario.durationMsOrDefault();
+    int steps = 20;
+    Telemetry atWarmup = null;
+    for (int s = 1; s <= steps; s++) {
+      double t = end * s / steps;
+      if (atWarmup == null && t > warmup) {
+        gpu.runUntil(warmup);
+        atWarmup = gpu.telemetry();
+      }
+      gpu.runUntil(t);
+      progress.accept((double) s / steps);
+    }
+    if (atWarmup == null) atWarmup = gpu.telemetry();
+    Telemetry tel = gpu.telemetry();
+    double measuredMs = end - warmup;
+    List<TenantMetrics> metrics = new ArrayList<>();
+    Map<String, Histogram> hists = new LinkedHashMap<>();
+    for (TenantRuntime r : runtimes) {
+      r.recordUnfinished(end);
+      metrics.add(metrics(r, measuredMs));
+      hists.put(r.spec.name(), r.latencyUs);
+    }
+    double util = (tel.busyTpcMs() - atWarmup.busyTpcMs()) / (gpu.spec().tpcCount() * measuredMs);
+    double energy = tel.energyJ() - atWarmup.energyJ();
+    return new RunResult(scenario.nameOrDefault(), policy.name(), gpu.spec().id(), scenario.backendName(),
+        scenario.seedOrDefault(), end, metrics, util, energy, energy / (measuredMs / 1000.0),
+        tel.eventsProcessed(), (System.nanoTime() - wallStart) / 1e6, policy.metrics(), hists);
+  }
+
+  private static TenantMetrics metrics(TenantRuntime r, double measuredMs) {
+    Histogram h = r.latencyUs;
+    boolean any = h.getTotalCount() > 0;
+    double thr = r.completed / (measuredMs / 1000.0);
+    double slo = r.spec.sloMs();
+    double att = r.completed == 0 ? 0 : (double) r.completedWithinSlo / Math.max(r.completed, h.getTotalCount());
+    return new TenantMetrics(r.spec.name(), r.spec.priority(),
+        r.spec.workload() instanceof Workload.Inference ? "inference" : "training", r.completed, thr,
+        any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
+        any ? h.getValueAtPercentile(90) / 1000.0 : Double.NaN,
+        any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+        any ? h.getValueAtPercentile(99.9) / 1000.0 : Double.NaN,
+        any ? h.getMean() / 1000.0 : Double.NaN,
+        slo, att, r.completedWithinSlo / (measuredMs / 1000.0));
+  }
+
+  private void submit(KernelLaunch k) {
+    tracker.submitted(k);
+    policy.onSubmit(k);
+  }
+
+  // ---- AtomListener ----------------------------------------------------------------------
+
+  @Override
+  public void onAtomDone(AtomResult result) {
+    Atom a = result.atom();
+    boolean launchComplete = tracker.finished(a);
+    policy.onAtomDone(result);
+    if (launchComplete) runtimes.get(a.tenant()).launchDone();
+  }
+
+  @Override
+  public void onAtomAborted(Atom atom, int blocksCompleted, int blocksWasted) {
+    tracker.aborted(atom);
+    policy.onAtomAborted(atom, blocksCompleted, blocksWasted);
+  }
+
+  // ---- PolicyContext ---------------------------------------------------------------------
+
+  @Override public GpuSpec gpu() { return gpu.spec(); }
+  @Override public List<TenantSpec> tenants() { return tenants; }
+  @Override public double nowMs() { return gpu.nowMs(); }
+
+  @Override
+  public Atom atom(KernelLaunch launch, int blockLo, int blockHi, TpcSet tpcs, int priority) {
+    return new Atom(nextAtomId++, launch, blockLo, blockHi, tpcs, priority);
+  }
+
+  @Override
+  public void launch(Atom atom) {
+    tracker.launched(atom);
+    gpu.launch(atom);
+  }
+
+  @Override public void abort(Atom atom) { gpu.abort(atom); }
+  @Override public void setSmClockMhz(int mhz) { gpu.setSmClockMhz(mhz); }
+  @Override public int smClockMhz() { return gpu.smClockMhz(); }
+  @Override public void at(double atMs, Runnable action) { gpu.at(atMs, action); }
+
+  @Override
+  public void partitionMemory(List<TpcSet> partitions, double[] bandwidthShares) {
+    gpu.partitionMemory(partitions, bandwidthShares);
+  }
+}

@@ -1,0 +1,277 @@
+package io.lithosj.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.kernel.Kernel;
+import io.lithosj.kernel.WorkProfile;
+import io.lithosj.os.Policies;
+import io.lithosj.workload.Arrivals;
+import io.lithosj.workload.ModelLibrary;
+import io.lithosj.workload.Priority;
+import io.lithosj.workload.TenantSpec;
+import io.lithosj.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One experiment, as written in a scenario file (JSON or YAML) and used alike by the CLI, the
+ * notebooks and the tests: the GPU, the tenants and their work, the policy and its parameters,
+ * how long to run and the seed. Absent optional fields take the defaults below.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                       PolicyConfig policy, List<TenantConfig> tenants,
+                       Map<String, Map<String, Object>> perPolicy) {
+
+  /**
+   * {@code perPolicy}: parameters for each policy in this scenario, applied whichever policy is
+   * chosen (so {@code -p all} and the paper sweeps change only the policy name); the parameters in
+   * {@code policy.params} override them. Use it for settings tied to the scenario's time scale,
+   * e.g. TGS's reporting period in a run of seconds.
+   */
+  public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                  PolicyConfig policy, List<TenantConfig> tenants) {
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null);
+  }
+
+  public static final double DEFAULT_DURATION_MS = 2000;
+  public static final long DEFAULT_SEED = 1;
+
+  /** {@code params} override the policy's defaults by name. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record PolicyConfig(String name, Map<String, Object> params) {}
+
+  /**
+   * A tenant. {@code type} is {@code inference} or {@code training}; inference takes
+   * {@code arrivals} = {@code poisson} (with {@code ratePerSec}), {@code closed} or {@code trace}
+   * (with {@code arrivalMs}). Its work is {@code kernels}, or {@code model} from the model library.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type,
+                             String arrivals, Double ratePerSec, List<Double> arrivalMs, Integer batchSize,
+                             String model, List<KernelConfig> kernels) {}
+
+  /** A kernel of a request or iteration; {@code repeat} puts it that many times in a row. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record KernelConfig(String name, Integer blocks, Integer threadsPerBlock, Integer regsPerThread,
+                             Integer smemPerBlockBytes, Double blockComputeUs, Double blockDramBytes,
+                             Double clockSensitivity, Integer repeat) {}
+
+  public GpuSpec gpuSpec() {
+    try {
+      return GpuSpec.byId(gpu == null ? "h100-sxm" : gpu);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("gpu", e.getMessage());
+    }
+  }
+
+  public String backendName() { return backend == null ? "sim" : backend; }
+  public double durationMsOrDefault() { return durationMs == null ? DEFAULT_DURATION_MS : durationMs; }
+  public double warmupMsOrDefault() { return warmupMs == null ? durationMsOrDefault() * 0.1 : warmupMs; }
+  public long seedOrDefault() { return seed == null ? DEFAULT_SEED : seed; }
+  public String policyName() { return policy == null ? "mps" : policy.name(); }
+  /** The chosen policy's parameters: this scenario's {@code perPolicy} entry, overridden by {@code policy.params}. */
+  public Map<String, Object> policyParams() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (perPolicy != null && perPolicy.get(policyName()) != null) out.putAll(perPolicy.get(policyName()));
+    if (policy != null && policy.params() != null) out.putAll(policy.params());
+    return out;
+  }
+  public String nameOrDefault() { return name == null ? "scenario" : name; }
+
+  public Scenario withPolicy(String policyName) { return withPolicy(policyName, Map.of()); }
+
+  public Scenario withPolicy(String policyName, Map<String, Object> params) {
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy);
+  }
+
+  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy); }
+  public Scenario withGpu(String g) { return new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+
+  public Scenario withDurationMs(double d, double w) {
+    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy);
+  }
+
+  public Scenario withTenants(List<TenantConfig> t) {
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy);
+  }
+
+  /**
+   * The named tenant's kernels with {@code factor} times the blocks each (at least one): the same
+   * kernels over a larger batch or longer sequence, as the atomization sweep needs. A model
+   * tenant is turned into its explicit kernel list.
+   */
+  public Scenario withScaledKernels(String tenant, double factor) {
+    if (!(factor > 0)) throw new IllegalArgumentException("scale factor must be > 0, was " + factor);
+    List<TenantSpec> specs = tenantSpecs();
+    List<TenantConfig> out = new ArrayList<>();
+    for (int i = 0; i < tenants.size(); i++) {
+      TenantConfig c = tenants.get(i);
+      if (!c.name().equals(tenant)) {
+        out.add(c);
+        continue;
+      }
+      List<KernelConfig> ks = specs.get(i).workload().kernels().stream().map(k -> new KernelConfig(k.name(),
+          Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
+          k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
+          .toList();
+      out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
+          c.arrivalMs(), c.batchSize(), null, ks));
+    }
+    if (out.equals(tenants)) throw new IllegalArgumentException("no tenant '" + tenant + "' in " + nameOrDefault());
+    return withTenants(out);
+  }
+
+  /** The named tenant with other arrivals (e.g. {@code closed} for a throughput measurement). */
+  public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
+    return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
+        : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels())).toList());
+  }
+
+  /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
+  public Scenario onlyTenants(String... names) {
+    List<String> keep = List.of(names);
+    return withTenants(tenants.stream().filter(t -> keep.contains(t.name())).toList());
+  }
+
+  /**
+   * Checks every field and builds the tenants. Throws {@link ScenarioException} naming the first
+   * bad field.
+   */
+  public List<TenantSpec> tenantSpecs() {
+    GpuSpec g = gpuSpec();
+    if (!"sim".equals(backendName()) && !"cuda".equals(backendName())) {
+      throw new ScenarioException("backend", "unknown backend '" + backend + "' (known: [sim, cuda])");
+    }
+    positive("durationMs", durationMsOrDefault());
+    double w = warmupMsOrDefault();
+    if (!(w >= 0) || w >= durationMsOrDefault()) {
+      throw new ScenarioException("warmupMs", "must be >= 0 and below durationMs (" + durationMsOrDefault() + "), was " + w);
+    }
+    if (policy == null || policy.name() == null) throw new ScenarioException("policy.name", "missing (known: " + Policies.names() + ")");
+    if (!Policies.names().contains(policy.name())) {
+      throw new ScenarioException("policy.name", "unknown policy '" + policy.name() + "' (known: " + Policies.names() + ")");
+    }
+    if (perPolicy != null) {
+      for (var e : perPolicy.entrySet()) {
+        try {
+          Policies.create(e.getKey(), e.getValue());
+        } catch (Policies.PolicyConfigException ex) {
+          String field = ex.field().equals("policy.name") ? "perPolicy." + e.getKey()
+              : ex.field().replaceFirst("^policy\\.params", "perPolicy." + e.getKey());
+          throw new ScenarioException(field, ex.getMessage().substring(ex.field().length() + 2));
+        }
+      }
+    }
+    if (tenants == null || tenants.isEmpty()) throw new ScenarioException("tenants", "at least one tenant is needed");
+    List<TenantSpec> out = new ArrayList<>();
+    int quotaSum = 0;
+    for (int i = 0; i < tenants.size(); i++) {
+      TenantSpec t = tenant(i, tenants.get(i), g);
+      if (out.stream().anyMatch(o -> o.name().equals(t.name()))) {
+        throw new ScenarioException("tenants[" + i + "].name", "duplicate tenant name '" + t.name() + "'");
+      }
+      quotaSum += t.tpcQuota();
+      if (quotaSum > g.tpcCount()) {
+        throw new ScenarioException("tenants[" + i + "].tpcQuota", "TPC quotas add up to " + quotaSum + " but "
+            + g.id() + " has " + g.tpcCount() + " TPCs");
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
+  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g) {
+    String at = "tenants[" + i + "]";
+    if (c.name() == null || c.name().isBlank()) throw new ScenarioException(at + ".name", "missing");
+    Priority prio = c.priority() == null ? Priority.BE : c.priority();
+    double slo = c.sloMs() == null ? 0 : c.sloMs();
+    if (!(slo >= 0)) throw new ScenarioException(at + ".sloMs", "must be >= 0, was " + slo);
+    int quota = c.tpcQuota() == null ? 0 : c.tpcQuota();
+    if (quota < 0 || quota > g.tpcCount()) {
+      throw new ScenarioException(at + ".tpcQuota", "must be 0.." + g.tpcCount() + " on " + g.id() + ", was " + quota);
+    }
+    String type = c.type() == null ? "inference" : c.type();
+    int batch = c.batchSize() == null ? 1 : c.batchSize();
+    if (batch < 1) throw new ScenarioException(at + ".batchSize", "must be >= 1, was " + batch);
+    List<Kernel> kernels = kernels(at, c, type, batch);
+    Workload w;
+    if ("inference".equals(type)) {
+      w = new Workload.Inference(kernels, arrivals(at, c), batch);
+    } else if ("training".equals(type)) {
+      if (c.arrivals() != null || c.ratePerSec() != null) {
+        throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
+      }
+      w = new Workload.Training(kernels, batch);
+    } else {
+      throw new ScenarioException(at + ".type", "must be 'inference' or 'training', was '" + type + "'");
+    }
+    return new TenantSpec(c.name(), prio, slo, quota, w);
+  }
+
+  private static Arrivals arrivals(String at, TenantConfig c) {
+    String a = c.arrivals() == null ? (c.ratePerSec() != null ? "poisson" : "closed") : c.arrivals();
+    switch (a) {
+      case "poisson":
+        if (c.ratePerSec() == null) throw new ScenarioException(at + ".ratePerSec", "poisson arrivals need a rate");
+        positive(at + ".ratePerSec", c.ratePerSec());
+        return new Arrivals.Poisson(c.ratePerSec());
+      case "closed":
+        return new Arrivals.ClosedLoop();
+      case "trace":
+        if (c.arrivalMs() == null || c.arrivalMs().isEmpty()) throw new ScenarioException(at + ".arrivalMs", "trace arrivals need times");
+        for (int j = 0; j < c.arrivalMs().size(); j++) {
+          Double v = c.arrivalMs().get(j);
+          if (v == null || !(v >= 0)) throw new ScenarioException(at + ".arrivalMs[" + j + "]", "must be >= 0, was " + v);
+        }
+        return new Arrivals.Trace(c.arrivalMs());
+      default:
+        throw new ScenarioException(at + ".arrivals", "must be 'poisson', 'closed' or 'trace', was '" + a + "'");
+    }
+  }
+
+  private static List<Kernel> kernels(String at, TenantConfig c, String type, int batch) {
+    if (c.model() != null) {
+      if (c.kernels() != null) throw new ScenarioException(at + ".kernels", "give either 'model' or 'kernels', not both");
+      try {
+        return ModelLibrary.kernels(c.model(), type, batch);
+      } catch (IllegalArgumentException e) {
+        throw new ScenarioException(at + ".model", e.getMessage());
+      }
+    }
+    if (c.kernels() == null || c.kernels().isEmpty()) throw new ScenarioException(at + ".kernels", "missing: give 'kernels' or 'model'");
+    List<Kernel> out = new ArrayList<>();
+    for (int j = 0; j < c.kernels().size(); j++) {
+      String kat = at + ".kernels[" + j + "]";
+      KernelConfig k = c.kernels().get(j);
+      if (k.name() == null || k.name().isBlank()) throw new ScenarioException(kat + ".name", "missing");
+      if (k.blocks() == null || k.blocks() <= 0) throw new ScenarioException(kat + ".blocks", "must be > 0, was " + k.blocks());
+      if (k.blockComputeUs() == null) throw new ScenarioException(kat + ".blockComputeUs", "missing");
+      positive(kat + ".blockComputeUs", k.blockComputeUs());
+      double bytes = k.blockDramBytes() == null ? 0 : k.blockDramBytes();
+      if (!(bytes >= 0)) throw new ScenarioException(kat + ".blockDramBytes", "must be >= 0, was " + bytes);
+      double s = k.clockSensitivity() == null ? (bytes > 0 ? 0.5 : 0.9) : k.clockSensitivity();
+      if (!(s >= 0 && s <= 1)) throw new ScenarioException(kat + ".clockSensitivity", "must be in [0, 1], was " + s);
+      int repeat = k.repeat() == null ? 1 : k.repeat();
+      if (repeat < 1) throw new ScenarioException(kat + ".repeat", "must be >= 1, was " + repeat);
+      Kernel kernel;
+      try {
+        kernel = new Kernel(k.name(), k.blocks(), k.threadsPerBlock() == null ? 256 : k.threadsPerBlock(),
+            k.regsPerThread() == null ? 32 : k.regsPerThread(), k.smemPerBlockBytes() == null ? 0 : k.smemPerBlockBytes(),
+            new WorkProfile(k.blockComputeUs(), bytes, s));
+      } catch (IllegalArgumentException e) {
+        throw new ScenarioException(kat, e.getMessage());
+      }
+      for (int r = 0; r < repeat; r++) out.add(kernel);
+    }
+    return out;
+  }
+
+  private static void positive(String field, double v) {
+    if (!(v > 0) || !Double.isFinite(v)) throw new ScenarioException(field, "must be > 0, was " + v);
+  }
+}

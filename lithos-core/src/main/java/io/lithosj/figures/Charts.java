@@ -1,0 +1,102 @@
+package io.lithosj.figures;
+
+import io.lithosj.experiment.RunResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Chart builders shared by the paper figures, notebooks and CLI; every axis carries its unit. */
+public final class Charts {
+  private Charts() {}
+
+  /** Latency CDF of one tenant under each run (one line per policy). */
+  public static XYChart latencyCdf(String title, String tenant, List<RunResult> runs) {
+    XYChart c = xy(title, "latency (ms)", "fraction of requests");
+    for (RunResult r : runs) {
+      Histogram h = r.latencyHistograms().get(tenant);
+      if (h == null || h.getTotalCount() == 0) continue;
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (HistogramIterationValue v : h.percentiles(5)) {
+        x.add(v.getValueIteratedTo() / 1000.0);
+        y.add(v.getPercentileLevelIteratedTo() / 100.0);
+      }
+      XYSeries s = c.addSeries(r.policy(), x, y);
+      s.setLineColor(Palette.of(r.policy()));
+      s.setMarker(SeriesMarkers.NONE);
+    }
+    c.getStyler().setXAxisLogarithmic(true);
+    return c;
+  }
+
+  /** Grouped bars: categories (x) × series, each series coloured by its policy name. */
+  public static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories,
+                                   Map<String, List<Double>> seriesByPolicy, boolean logY) {
+    CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle)
+        .yAxisTitle(yTitle).build();
+    style(c.getStyler());
+    if (logY) {
+      // XChart draws log-scale bars only between decade bounds that it is given
+      double min = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).min().orElse(1);
+      double max = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).max().orElse(10);
+      c.getStyler().setYAxisLogarithmic(true);
+      c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+      c.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.0001))));
+    }
+    c.getStyler().setOverlapped(false);
+    seriesByPolicy.forEach((policy, values) -> c.addSeries(policy, categories, values).setFillColor(Palette.of(policy)));
+    return c;
+  }
+
+  /** Lines over a swept parameter, one per policy or variant. */
+  public static XYChart lines(String title, String xTitle, String yTitle, Map<String, double[][]> xyByPolicy) {
+    XYChart c = xy(title, xTitle, yTitle);
+    xyByPolicy.forEach((policy, xy) -> {
+      XYSeries s = c.addSeries(policy, xy[0], xy[1]);
+      s.setLineColor(Palette.of(policy));
+      s.setMarkerColor(Palette.of(policy));
+      s.setMarker(SeriesMarkers.CIRCLE);
+    });
+    return c;
+  }
+
+  public static XYChart xy(String title, String xTitle, String yTitle) {
+    XYChart c = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    style(c.getStyler());
+    return c;
+  }
+
+  private static void style(Styler s) {
+    s.setLegendPosition(Styler.LegendPosition.OutsideE);
+    s.setChartBackgroundColor(java.awt.Color.WHITE);
+  }
+
+  /** Writes {@code dir/name.png} (150 dpi) and {@code dir/name.svg}. */
+  public static void save(Chart<?, ?> chart, Path dir, String name) {
+    System.setProperty("java.awt.headless", "true");
+    try {
+      Files.createDirectories(dir);
+      BitmapEncoder.saveBitmapWithDPI(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG, 150);
+      VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(name + ".svg").toString(),
+          VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write figure " + name + " to " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.lithosj.os.lithos;
+
+/**
+ * Parameters of the {@code lithos} policy; public fields carry the defaults and a scenario's
+ * {@code policy.params} overrides them by name. The four booleans are the paper's ablations.
+ */
+public final class LithosParams {
+  /** Idle TPCs of one tenant run other tenants' atoms (returned at the next atom boundary). */
+  public boolean stealing = true;
+
+  /** Split kernels into atoms of about {@link #atomTargetMs}; off = one atom per launch. */
+  public boolean atomization = true;
+
+  /** Give each kernel the fewest TPCs within {@link #rightSizeSlip} of its full-GPU latency. */
+  public boolean rightSizing = false;
+
+  /** Lower the SM clock while in-flight work is clock-insensitive, within {@link #powerSlip}. */
+  public boolean powerManagement = false;
+
+  /**
+   * Target atom length including launch overhead. The paper sizes atoms from predicted kernel
+   * durations to a target of a few hundred µs (long enough to amortize a launch, short enough to
+   * bound head-of-line blocking); 0.25 ms is our reading of that default, exposed to sweep.
+   */
+  public double atomTargetMs = 0.25;
+
+  /**
+   * Cap on launch overhead as a share of an atom: atoms run at least
+   * {@code launchOverheadUs * (100 / maxAtomOverheadPct - 1)}, whatever {@link #atomTargetMs} says.
+   */
+  public double maxAtomOverheadPct = 5.0;
+
+  /** Right-sizing slip k: latency(n) &le; (1+k) · latency(all TPCs). Paper: &lt;4% slowdown. */
+  public double rightSizeSlip = 0.04;
+
+  /** Power-management slip k: Σ w·s·(fmax/f − 1) &le; k. Paper operating point: 7%. */
+  public double powerSlip = 0.07;
+
+  /**
+   * Cold start of the latency predictor for a kernel never seen: {@code prior} uses the
+   * analytical roofline {@code Kernel.idealLatencyUs} (then learns a correction per TPC count);
+   * {@code measure} runs the first launch unatomized on every TPC it can get and learns from it.
+   */
+  public String coldStart = "prior";
+
+  /** Weight of the newest observation in the predictor's and sensitivity estimator's EWMAs. */
+  public double learningRate = 0.3;
+
+  /**
+   * Stream-ordered tenants submit their next kernel only when the previous one is done, so the
+   * queue the paper's LithOS sees in the CUDA stream is invisible here. When a tenant's launch
+   * completes and its request/iteration has more kernels, its own TPCs are kept from lenders for
+   * up to this long (the next submit cancels the hold). 0 = lend at once.
+   */
+  public double nextKernelHoldUs = 20.0;
+
+  /** Stream priority of HP tenants' atoms (BE atoms get 0); higher is more urgent. */
+  public int hpAtomPriority = 1;
+
+  /** Throws with the offending field named. */
+  public void validate() {
+    if (!(atomTargetMs > 0) || !Double.isFinite(atomTargetMs)) {
+      throw new IllegalArgumentException("atomTargetMs must be > 0, was " + atomTargetMs);
+    }
+    if (!(maxAtomOverheadPct > 0 && maxAtomOverheadPct < 100)) {
+      throw new IllegalArgumentException("maxAtomOverheadPct must be in (0, 100), was " + maxAtomOverheadPct);
+    }
+    if (!(rightSizeSlip >= 0) || !Double.isFinite(rightSizeSlip)) {
+      throw new IllegalArgumentException("rightSizeSlip must be >= 0, was " + rightSizeSlip);
+    }
+    if (!(powerSlip >= 0) || !Double.isFinite(powerSlip)) {
+      throw new IllegalArgumentException("powerSlip must be >= 0, was " + powerSlip);
+    }
+    if (!"prior".equals(coldStart) && !"measure".equals(coldStart)) {
+      throw new IllegalArgumentException("coldStart must be 'prior' or 'measure', was '" + coldStart + "'");
+    }
+    if (!(learningRate > 0 && learningRate <= 1)) {
+      throw new IllegalArgumentException("learningRate must be in (0, 1], was " + learningRate);
+    }
+    if (!(nextKernelHoldUs >= 0) || !Double.isFinite(nextKernelHoldUs)) {
+      throw new IllegalArgumentException("nextKernelHoldUs must be >= 0, was " + nextKernelHoldUs);
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.lithosj.os.lithos;
+
+import io.lithosj.backend.AtomResult;
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.gpu.TpcSet;
+import io.lithosj.kernel.Atom;
+import io.lithosj.kernel.Kernel;
+import io.lithosj.kernel.KernelLaunch;
+import io.lithosj.os.Policy;
+import io.lithosj.os.PolicyContext;
+import io.lithosj.workload.TenantSpec;
+import io.lithosj.workload.Workload;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LithOS: TPC scheduler with stealing, kernel atomizer, latency predictor, right-sizer and power
+ * manager, each in its own class; this one holds the per-tenant launch queues and wires them.
+ *
+ * <p>Every event (submit, atom done, hold expiry) asks for one dispatch round, run as a timer at
+ * the current time, so a tenant whose kernel completion makes it submit its next kernel at the
+ * same instant is seen before its idle TPCs are lent out.
+ */
+public final class LithosPolicy implements Policy {
+  private final LithosParams p;
+  private PolicyContext ctx;
+  private GpuSpec gpu;
+  private TpcScheduler scheduler;
+  private KernelAtomizer atomizer;
+  private LatencyPredictor predictor;
+  private RightSizer rightSizer;
+  private PowerManager power;
+  private Tenant[] tenants;
+  private int[] hpOrder, beOrder;
+  private int rotation;
+  private final Map<Long, Running> running = new LinkedHashMap<>();
+  private boolean dispatchPending;
+  private final Demand demand = new Demand();
+
+  // metrics
+  private long atomsLaunched, launchesDone;
+  private long targetsComputed;
+  private double startMs, stolenTpcMs, targetTpcsSum, clockMhzMs, lastClockChangeMs;
+  private int lastClockMhz;
+
+  public LithosPolicy(LithosParams params) {
+    params.validate();
+    this.p = params;
+  }
+
+  public LithosPolicy() { this(new LithosParams()); }
+
+  @Override public String name() { return "lithos"; }
+
+  @Override public void start(PolicyContext context) {
+    this.ctx = context;
+    this.gpu = context.gpu();
+    List<TenantSpec> specs = context.tenants();
+    scheduler = new TpcScheduler(gpu.tpcCount(), specs);
+    if (!p.stealing) {
+      boolean pool = false;
+      for (int x = 0; x < gpu.tpcCount(); x++) pool |= scheduler.ownerOf(x) == TpcScheduler.NONE;
+      for (int t = 0; t < specs.size(); t++) {
+        if (scheduler.quota(t) == 0 && !pool) {
+          throw new IllegalArgumentException("tenants[" + t + "] '" + specs.get(t).name()
+              + "' gets no TPCs (its quota is 0 and no TPCs are left) and stealing is off");
+        }
+      }
+    }
+    predictor = new LatencyPredictor(gpu, "prior".equals(p.coldStart), p.learningRate);
+    atomizer = new KernelAtomizer(gpu, p.atomTargetMs, p.maxAtomOverheadPct);
+    rightSizer = new RightSizer(gpu.tpcCount(), p.rightSizeSlip);
+    power = new PowerManager(gpu, p.powerSlip, p.learningRate, context.nowMs(), context.smClockMhz());
+    startMs = context.nowMs();
+    lastClockChangeMs = startMs;
+    lastClockMhz = context.smClockMhz();
+    tenants = new Tenant[specs.size()];
+    List<Integer> hp = new ArrayList<>(), be = new ArrayList<>();
+    for (int t = 0; t < specs.size(); t++) {
+      tenants[t] = new Tenant(specs.get(t));
+      (specs.get(t).isHighPriority() ? hp : be).add(t);
+    }
+    hpOrder = hp.stream().mapToInt(Integer::intValue).toArray();
+    beOrder = be.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Override public void onSubmit(KernelLaunch launch) {
+    Tenant t = tenant(launch.tenant());
+    t.queue.add(new LaunchState(launch));
+    t.holdUntilMs = Double.NEGATIVE_INFINITY;
+    requestDispatch();
+  }
+
+  @Override public void onAtomDone(AtomResult r) {
+    Atom atom = r.atom();
+    Running run = running.remove(atom.id());
+    if (run == null) throw new IllegalStateException("lithos: completion of unknown atom " + atom.id());
+    scheduler.release(atom);
+    learn(run, r);
+    int foreign = atom.tpcs().minus(scheduler.owned(atom.tenant())).size();
+    stolenTpcMs += foreign * (r.endMs() - run.launchMs);
+    LaunchState ls = run.launch;
+    ls.blocksDone += atom.blocks();
+    if (ls.blocksDone == ls.launch.blocks()) {
+      Tenant t = tenants[atom.tenant()];
+      if (t.queue.peekFirst() != ls) throw new IllegalStateException("lithos: launch " + ls.launch.id() + " finished out of order");
+      t.queue.pollFirst();
+      launchesDone++;
+      if (p.nextKernelHoldUs > 0 && moreKernelsFollow(t.spec, ls.launch) && t.queue.isEmpty()) {
+        t.holdUntilMs = ctx.nowMs() + p.nextKernelHoldUs / 1000.0;
+        ctx.at(t.holdUntilMs, this::requestDispatch);
+      }
+    }
+    requestDispatch();
+  }
+
+  @Override public void onAtomAborted(Atom atom, int blocksCompleted, int blocksWasted) {
+    throw new IllegalStateException("lithos never aborts atoms, but atom " + atom.id() + " was aborted");
+  }
+
+  @Override public Map<String, Double> metrics() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("predictorMapePct", predictor == null ? Double.NaN : predictor.mapePct());
+    m.put("predictorSamples", predictor == null ? 0.0 : predictor.errorSamples());
+    m.put("atoms", (double) atomsLaunched);
+    m.put("atomsPerLaunch", launchesDone == 0 ? Double.NaN : (double) atomsLaunched / launchesDone);
+    m.put("stolenTpcMs", stolenTpcMs);
+    m.put("meanTargetTpcs", targetsComputed == 0 ? Double.NaN : targetTpcsSum / targetsComputed);
+    double elapsed = ctx == null ? 0 : ctx.nowMs() - startMs;
+    double clockMs = ctx == null ? 0 : clockMhzMs + (ctx.nowMs() - lastClockChangeMs) * lastClockMhz;
+    m.put("meanSmClockMhz", elapsed > 0 ? clockMs / elapsed : lastClockMhz);
+    m.put("sensitivitySamples", power == null ? 0.0 : power.sensitivitySamples());
+    return m;
+  }
+
+  // ---- views for tests and notebooks
+
+  public LithosParams params() { return p; }
+  public TpcScheduler scheduler() { return scheduler; }
+  public LatencyPredictor predictor() { return predictor; }
+  public PowerManager powerManager() { return power; }
+  public KernelAtomizer atomizer() { return atomizer; }
+
+  /** Whether a dispatch round is scheduled but has not run yet. */
+  public boolean dispatchPending() { return dispatchPending; }
+
+  /** Blocks of {@code tenant}'s current launch not yet sent in an atom. */
+  public int pendingBlocks(int tenant) {
+    LaunchState ls = tenants[tenant].queue.peekFirst();
+    return ls == null ? 0 : ls.remaining();
+  }
+
+  /** TPCs the current launch of {@code tenant} is sized for (right-sizer or all); 0 when idle. */
+  public int targetTpcs(int tenant) {
+    LaunchState ls = tenants[tenant].queue.peekFirst();
+    return ls == null ? 0 : target(ls);
+  }
+
+  /** Until when {@code tenant}'s idle TPCs are kept from lenders. */
+  public double holdUntilMs(int tenant) { return tenants[tenant].holdUntilMs; }
+
+  // ---- dispatch
+
+  private void requestDispatch() {
+    if (dispatchPending) return;
+    dispatchPending = true;
+    ctx.at(ctx.nowMs(), this::dispatch);
+  }
+
+  private void dispatch() {
+    dispatchPending = false;
+    scheduler.dispatch(order(), p.stealing, demand);
+    if (p.powerManagement) updateClock();
+  }
+
+  /** HP tenants first, then BE; rotated within each class per round so equals share stolen TPCs. */
+  private int[] order() {
+    int[] o = new int[hpOrder.length + beOrder.length];
+    for (int i = 0; i < hpOrder.length; i++) o[i] = hpOrder[(i + rotation) % hpOrder.length];
+    for (int i = 0; i < beOrder.length; i++) o[hpOrder.length + i] = beOrder[(i + rotation) % beOrder.length];
+    rotation++;
+    return o;
+  }
+
+  private final class Demand implements TpcScheduler.Demand {
+    @Override public int wantTpcs(int t) {
+      LaunchState ls = tenants[t].queue.peekFirst(); // stream order: only the head launch runs
+      if (ls == null || ls.remaining() == 0) return 0;
+      int perTpcWave = ls.launch.kernel().waveSize(gpu, 1);
+      int needed = (ls.remaining() + perTpcWave - 1) / perTpcWave;
+      return Math.max(0, Math.min(target(ls) - scheduler.heldBy(t), needed));
+    }
+
+    @Override public boolean lends(int owner) {
+      Tenant o = tenants[owner];
+      boolean holding = o.queue.isEmpty() && ctx.nowMs() < o.holdUntilMs;
+      return !holding && wantTpcs(owner) == 0;
+    }
+
+    @Override public void run(int t, TpcSet tpcs) { launchAtom(t, tpcs); }
+  }
+
+  private void launchAtom(int t, TpcSet tpcs) {
+    LaunchState ls = tenants[t].queue.peekFirst();
+    Kernel k = ls.launch.kernel();
+    int n = tpcs.size();
+    double s = power.sensitivity(k);
+    double slow = power.slowdown(s, ctx.smClockMhz());
+    int blocks = p.atomization
+        ? atomizer.nextAtomBlocks(k, ls.remaining(), n, b -> predictor.predictUs(k, b, n) * slow)
+        : ls.remaining();
+    Atom atom = ctx.atom(ls.launch, ls.nextBlock, ls.nextBlock + blocks, tpcs,
+        tenants[t].spec.isHighPriority() ? p.hpAtomPriority : 0);
+    scheduler.assign(atom);
+    ls.nextBlock += blocks;
+    double predictedUs = predictor.predictUs(k, blocks, n) * slow;
+    running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s));
+    atomsLaunched++;
+    ctx.launch(atom);
+  }
+
+  private int target(LaunchState ls) {
+    if (ls.targetTpcs == 0) {
+      Kernel k = ls.launch.kernel();
+      ls.targetTpcs = p.rightSizing
+          ? rightSizer.rightSize(n -> predictor.predictKernelUs(k, n))
+          : gpu.tpcCount();
+      targetTpcsSum += ls.targetTpcs;
+      targetsComputed++;
+    }
+    return ls.targetTpcs;
+  }
+
+  // ---- learning and power
+
+  private void learn(Running run, AtomResult r) {
+    Atom atom = r.atom();
+    Kernel k = atom.kernel();
+    double runUs = r.runMs() * 1000.0;
+    predictor.recordError(run.predictedUs, runUs);
+    double slow = power.meanSlowdown(run.sensitivity, r.startMs(), r.endMs());
+    predictor.observe(k, atom.blocks(), atom.tpcs().size(), runUs / slow);
+    if (power.steadyClock(r.startMs(), r.endMs())) {
+      int wave = k.waveSize(gpu, atom.tpcs().size());
+      power.observe(k, atom.tpcs().size(), (atom.blocks() + wave - 1) / wave, runUs, power.clockAt(r.startMs()));
+    }
+  }
+
+  private void updateClock() {
+    double now = ctx.nowMs();
+    List<PowerManager.Work> work = new ArrayList<>(running.size());
+    double oldestLaunchMs = now;
+    double fallbackUs = atomizer.runTargetUs();
+    for (Running run : running.values()) {
+      double predictedUs = Double.isNaN(run.predictedUs) ? fallbackUs : run.predictedUs;
+      double remainingUs = run.launchMs * 1000.0 + gpu.launchOverheadUs() + predictedUs - now * 1000.0;
+      work.add(new PowerManager.Work(power.sensitivity(run.atom.kernel()),
+          Math.max(remainingUs, 1.0) * run.atom.tpcs().size()));
+      oldestLaunchMs = Math.min(oldestLaunchMs, run.launchMs);
+    }
+    int mhz = power.chooseClockMhz(work);
+    if (mhz != ctx.smClockMhz()) {
+      ctx.setSmClockMhz(mhz);
+      int actual = ctx.smClockMhz();
+      clockMhzMs += (now - lastClockChangeMs) * lastClockMhz;
+      lastClockChangeMs = now;
+      lastClockMhz = actual;
+      power.clockChanged(now, actual);
+    }
+    power.forgetBefore(oldestLaunchMs);
+  }
+
+  private static boolean moreKernelsFollow(TenantSpec spec, KernelLaunch launch) {
+    Workload w = spec.workload();
+    return w instanceof Workload.Training || launch.seq() < w.kernels().size() - 1;
+  }
+
+  private Tenant tenant(int t) {
+    if (t < 0 || t >= tenants.length) throw new IllegalArgumentException("launch names tenant " + t + " of " + tenants.length);
+    return tenants[t];
+  }
+
+  private static final class Tenant {
+    final TenantSpec spec;
+    final ArrayDeque<LaunchState> queue = new ArrayDeque<>();
+    double holdUntilMs = Double.NEGATIVE_INFINITY;
+
+    Tenant(TenantSpec spec) { this.spec = spec; }
+  }
+
+  private static final class LaunchState {
+    final KernelLaunch launch;
+    int nextBlock, blocksDone, targetTpcs;
+
+    LaunchState(KernelLaunch launch) { this.launch = launch; }
+
+    int remaining() { return launch.blocks() - nextBlock; }
+  }
+
+  private record Running(Atom atom, LaunchState launch, double launchMs, double predictedUs, double sensitivity) {}
+}

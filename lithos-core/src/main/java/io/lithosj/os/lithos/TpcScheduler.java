@@ -1,0 +1,238 @@
+package io.lithosj.os.lithos;
+
+import io.lithosj.gpu.TpcSet;
+import io.lithosj.kernel.Atom;
+import io.lithosj.workload.TenantSpec;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * TPC ownership and occupancy. Ownership is the quota partition, fixed for a run; occupancy
+ * changes per atom. The state is explicit so it can be checked: each TPC runs at most one atom at
+ * a time, hence never atoms of two tenants at once; a TPC whose holder is not its owner is stolen.
+ *
+ * <p>Quotas ({@link #quotas}): explicit {@code tpcQuota}s are honoured (their sum may not exceed
+ * the GPU); tenants with quota 0 split what is left equally, a remainder TPC going to HP tenants
+ * first. HP tenants' TPCs are numbered first. With no zero-quota tenant, leftover TPCs form an
+ * unowned pool any tenant may use.
+ */
+public final class TpcScheduler {
+  public static final int NONE = -1;
+
+  private final int tpcCount;
+  private final List<TenantSpec> tenants;
+  private final int[] owner;
+  private final TpcSet[] owned;
+  private final long[] atomOn;
+  private final int[] holder;
+  private final int[] heldCount;
+  private TpcSet free;
+
+  public TpcScheduler(int tpcCount, List<TenantSpec> tenants) {
+    this.tpcCount = tpcCount;
+    this.tenants = List.copyOf(tenants);
+    int[] quota = quotas(tpcCount, tenants);
+    owner = new int[tpcCount];
+    Arrays.fill(owner, NONE);
+    owned = new TpcSet[tenants.size()];
+    int next = 0;
+    for (int pass = 0; pass < 2; pass++) { // HP tenants' ranges first
+      for (int t = 0; t < tenants.size(); t++) {
+        if (tenants.get(t).isHighPriority() != (pass == 0)) continue;
+        owned[t] = TpcSet.range(next, next + quota[t]);
+        for (int i = 0; i < quota[t]; i++) owner[next + i] = t;
+        next += quota[t];
+      }
+    }
+    atomOn = new long[tpcCount];
+    Arrays.fill(atomOn, NONE);
+    holder = new int[tpcCount];
+    Arrays.fill(holder, NONE);
+    heldCount = new int[tenants.size()];
+    free = TpcSet.range(0, tpcCount);
+  }
+
+  /** Each tenant's TPC quota under the rule in the class comment; throws naming the tenant. */
+  public static int[] quotas(int tpcCount, List<TenantSpec> tenants) {
+    int[] q = new int[tenants.size()];
+    int explicit = 0;
+    int zeros = 0;
+    for (int t = 0; t < tenants.size(); t++) {
+      int want = tenants.get(t).tpcQuota();
+      if (want < 0) {
+        throw new IllegalArgumentException("tenants[" + t + "] '" + tenants.get(t).name()
+            + "': tpcQuota must be >= 0, was " + want);
+      }
+      q[t] = want;
+      explicit += want;
+      if (want == 0) zeros++;
+    }
+    if (explicit > tpcCount) {
+      throw new IllegalArgumentException("tenants: tpcQuota values sum to " + explicit + " but the GPU has "
+          + tpcCount + " TPCs");
+    }
+    if (zeros == 0) return q;
+    int left = tpcCount - explicit;
+    int share = left / zeros;
+    int extra = left - share * zeros;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int t = 0; t < tenants.size(); t++) {
+        if (tenants.get(t).tpcQuota() != 0 || tenants.get(t).isHighPriority() != (pass == 0)) continue;
+        q[t] = share + (extra > 0 ? 1 : 0);
+        if (extra > 0) extra--;
+      }
+    }
+    return q;
+  }
+
+  public int tpcCount() { return tpcCount; }
+  public int ownerOf(int tpc) { return owner[tpc]; }
+  public TpcSet owned(int tenant) { return owned[tenant]; }
+  public int quota(int tenant) { return owned[tenant].size(); }
+
+  /** Tenant running an atom on {@code tpc}, or {@link #NONE}. */
+  public int holderOf(int tpc) { return holder[tpc]; }
+
+  public long atomOn(int tpc) { return atomOn[tpc]; }
+  public TpcSet free() { return free; }
+  public int heldBy(int tenant) { return heldCount[tenant]; }
+  public TpcSet freeOwnedBy(int tenant) { return free.intersect(owned[tenant]); }
+
+  /** TPCs held by a tenant other than their owner. */
+  public int stolenCount() {
+    int n = 0;
+    for (int x = 0; x < tpcCount; x++) if (holder[x] != NONE && holder[x] != owner[x]) n++;
+    return n;
+  }
+
+  /**
+   * The {@code k} TPCs of {@code avail} that {@code tenant} should take: its own first, then the
+   * unowned pool, then BE-owned, then HP-owned (an HP owner is the one whose return costs the most
+   * latency), lowest index first within each group so sets stay compact.
+   */
+  public TpcSet pick(TpcSet avail, int k, int tenant) {
+    if (k >= avail.size()) return avail;
+    TpcSet chosen = TpcSet.EMPTY;
+    int taken = 0;
+    for (int rank = 0; rank < 4 && taken < k; rank++) {
+      for (int x = avail.first(); x >= 0 && taken < k; x = avail.next(x + 1)) {
+        if (preferenceRank(x, tenant) == rank) {
+          chosen = chosen.with(x);
+          taken++;
+        }
+      }
+    }
+    return chosen;
+  }
+
+  private int preferenceRank(int tpc, int tenant) {
+    int o = owner[tpc];
+    if (o == tenant) return 0;
+    if (o == NONE) return 1;
+    return tenants.get(o).isHighPriority() ? 3 : 2;
+  }
+
+  /** What the dispatcher needs from the tenants' side. */
+  public interface Demand {
+    /** TPCs {@code tenant} could use now for its next atom (0 = nothing to run or enough held). */
+    int wantTpcs(int tenant);
+
+    /** Whether {@code owner}'s idle TPCs may be lent now (false while it keeps them for its next kernel). */
+    boolean lends(int owner);
+
+    /** Launch one atom of {@code tenant} on exactly {@code tpcs} (the callee calls {@link #assign}). */
+    void run(int tenant, TpcSet tpcs);
+  }
+
+  /**
+   * Spatial dispatch: first every tenant, in {@code order}, runs on its own idle TPCs; then, again
+   * in {@code order}, tenants that still want TPCs take the unowned pool and, with
+   * {@code stealing}, idle TPCs of owners that lend. An owner that has work never lends (phase 1
+   * already took its idle TPCs), so a stolen TPC comes back when the atom on it ends. Loops until
+   * no tenant wants a usable idle TPC, so it is work-conserving.
+   */
+  public void dispatch(int[] order, boolean stealing, Demand demand) {
+    for (int t : order) {
+      for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
+        TpcSet own = freeOwnedBy(t);
+        if (own.isEmpty()) break;
+        runChecked(t, pick(own, want, t), demand);
+      }
+    }
+    for (int t : order) {
+      for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
+        TpcSet usable = usableBy(t, stealing, demand);
+        if (usable.isEmpty()) break;
+        runChecked(t, pick(usable, want, t), demand);
+      }
+    }
+  }
+
+  /** Idle TPCs {@code tenant} may take: its own, the unowned pool, and lent ones when stealing. */
+  public TpcSet usableBy(int tenant, boolean stealing, Demand demand) {
+    TpcSet r = TpcSet.EMPTY;
+    for (int x = free.first(); x >= 0; x = free.next(x + 1)) {
+      int o = owner[x];
+      if (o == tenant || o == NONE || (stealing && demand.lends(o))) r = r.with(x);
+    }
+    return r;
+  }
+
+  private void runChecked(int tenant, TpcSet tpcs, Demand demand) {
+    TpcSet before = free;
+    demand.run(tenant, tpcs);
+    if (!before.minus(free).equals(tpcs)) {
+      throw new IllegalStateException("dispatch gave tenant " + tenant + " TPCs " + tpcs + " but it took "
+          + before.minus(free));
+    }
+  }
+
+  /** Mark the atom's TPCs busy; refuses a TPC that already runs an atom. */
+  public void assign(Atom atom) {
+    if (!free.containsAll(atom.tpcs())) {
+      throw new IllegalStateException("atom " + atom.id() + " of tenant " + atom.tenant() + " on " + atom.tpcs()
+          + " overlaps busy TPCs " + atom.tpcs().minus(free) + " (running atoms " + busyAtoms(atom.tpcs().minus(free)) + ")");
+    }
+    for (int x : atom.tpcs()) {
+      if (x >= tpcCount) throw new IllegalStateException("atom " + atom.id() + " uses TPC " + x + " of " + tpcCount);
+      atomOn[x] = atom.id();
+      holder[x] = atom.tenant();
+    }
+    heldCount[atom.tenant()] += atom.tpcs().size();
+    free = free.minus(atom.tpcs());
+  }
+
+  /** Free the atom's TPCs; refuses TPCs that run another atom. */
+  public void release(Atom atom) {
+    for (int x : atom.tpcs()) {
+      if (atomOn[x] != atom.id()) {
+        throw new IllegalStateException("release of atom " + atom.id() + ": TPC " + x + " runs atom " + atomOn[x]);
+      }
+    }
+    for (int x : atom.tpcs()) {
+      atomOn[x] = NONE;
+      holder[x] = NONE;
+    }
+    heldCount[atom.tenant()] -= atom.tpcs().size();
+    free = free.union(atom.tpcs());
+  }
+
+  /** Cross-checks the redundant views of the state; throws on any mismatch. */
+  public void checkInvariants() {
+    int[] count = new int[heldCount.length];
+    for (int x = 0; x < tpcCount; x++) {
+      boolean busy = atomOn[x] != NONE;
+      if (busy == free.contains(x) || busy != (holder[x] != NONE)) {
+        throw new IllegalStateException("TPC " + x + ": atom " + atomOn[x] + ", holder " + holder[x] + ", free " + free.contains(x));
+      }
+      if (busy) count[holder[x]]++;
+    }
+    if (!Arrays.equals(count, heldCount)) {
+      throw new IllegalStateException("held counts " + Arrays.toString(heldCount) + " but TPCs say " + Arrays.toString(count));
+    }
+  }
+
+  private String busyAtoms(TpcSet tpcs) {
+    return Arrays.toString(tpcs.stream().mapToLong(x -> atomOn[x]).distinct().toArray());
+  }
+}

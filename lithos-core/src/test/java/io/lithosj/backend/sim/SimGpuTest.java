@@ -1,0 +1,185 @@
+package io.lithosj.backend.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lithosj.backend.AtomListener;
+import io.lithosj.backend.AtomResult;
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.gpu.TpcSet;
+import io.lithosj.kernel.Atom;
+import io.lithosj.kernel.Kernel;
+import io.lithosj.kernel.KernelLaunch;
+import io.lithosj.kernel.WorkProfile;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimGpuTest {
+  static final GpuSpec H100 = GpuSpec.H100_SXM;
+  static final double LAUNCH_MS = H100.launchOverheadUs() / 1000;
+
+  static Kernel compute(String name, int blocks, double blockUs) {
+    return new Kernel(name, blocks, 256, 32, 0, new WorkProfile(blockUs, 0, 1.0));
+  }
+
+  static Kernel memory(String name, int blocks) {
+    return new Kernel(name, blocks, 256, 32, 0, new WorkProfile(10, 1e6, 0.1));
+  }
+
+  /** Runs atoms on a fresh modeled GPU and returns their results in completion order. */
+  static final class Harness implements AtomListener {
+    final SimGpu gpu;
+    final List<AtomResult> done = new ArrayList<>();
+    long ids;
+
+    Harness(GpuSpec spec) {
+      gpu = new SimGpu(spec);
+      gpu.setListener(this);
+    }
+
+    Atom atom(Kernel k, TpcSet tpcs, int priority) {
+      return new Atom(ids++, new KernelLaunch(ids, 0, k, 0, gpu.nowMs()), 0, k.blocks(), tpcs, priority);
+    }
+
+    @Override public void onAtomDone(AtomResult r) { done.add(r); }
+
+    AtomResult of(Atom a) { return done.stream().filter(r -> r.atom() == a).findFirst().orElseThrow(); }
+  }
+
+  @Test
+  void aKernelAloneTakesItsIdealLatency() {
+    for (int tpcs : new int[] {1, 8, 33, 66}) {
+      Harness h = new Harness(H100);
+      Kernel k = compute("fma", 4000, 50);
+      Atom a = h.atom(k, TpcSet.range(0, tpcs), 0);
+      h.gpu.launch(a);
+      h.gpu.runUntil(Double.POSITIVE_INFINITY);
+      assertEquals(k.idealLatencyUs(H100, tpcs) / 1000, h.of(a).runMs(), 1e-9, "on " + tpcs + " TPCs");
+      assertEquals(LAUNCH_MS, h.of(a).startMs(), 1e-12);
+    }
+  }
+
+  @Test
+  void computeBoundScalesAndMemoryBoundSaturates() {
+    double[] comp = new double[67];
+    double[] mem = new double[67];
+    for (int n : new int[] {8, 16, 33, 66}) {
+      Harness h = new Harness(H100);
+      Atom c = h.atom(compute("fma", 8448, 20), TpcSet.range(0, n), 0);
+      h.gpu.launch(c);
+      h.gpu.runUntil(Double.POSITIVE_INFINITY);
+      comp[n] = h.of(c).runMs();
+      Harness h2 = new Harness(H100);
+      Atom m = h2.atom(memory("copy", 20000), TpcSet.range(0, n), 0);
+      h2.gpu.launch(m);
+      h2.gpu.runUntil(Double.POSITIVE_INFINITY);
+      mem[n] = h2.of(m).runMs();
+    }
+    assertEquals(2.0, comp[33] / comp[66], 0.1);
+    assertEquals(8.0, comp[8] / comp[66], 0.5);
+    assertEquals(1.0, mem[33] / mem[66], 0.05, "memory-bound: 33 TPCs are as fast as 66");
+    assertTrue(mem[8] / mem[66] > 2, "8 TPCs cannot saturate DRAM");
+  }
+
+  @Test
+  void disjointTpcSetsRunSideBySideButShareBandwidth() {
+    Harness alone = new Harness(H100);
+    Atom a0 = alone.atom(compute("fma", 2112, 100), TpcSet.range(0, 33), 0);
+    alone.gpu.launch(a0);
+    alone.gpu.runUntil(Double.POSITIVE_INFINITY);
+
+    Harness both = new Harness(H100);
+    Atom a = both.atom(compute("fma", 2112, 100), TpcSet.range(0, 33), 0);
+    Atom b = both.atom(compute("fma", 2112, 100), TpcSet.range(33, 66), 0);
+    both.gpu.launch(a);
+    both.gpu.launch(b);
+    both.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(alone.of(a0).runMs(), both.of(a).runMs(), 1e-12, "compute-bound halves do not interfere");
+    assertEquals(both.of(a).endMs(), both.of(b).endMs(), 1e-12);
+
+    Harness memAlone = new Harness(H100);
+    Atom m0 = memAlone.atom(memory("copy", 20000), TpcSet.range(0, 33), 0);
+    memAlone.gpu.launch(m0);
+    memAlone.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Harness memBoth = new Harness(H100);
+    Atom m1 = memBoth.atom(memory("copy", 20000), TpcSet.range(0, 33), 0);
+    Atom m2 = memBoth.atom(memory("copy", 20000), TpcSet.range(33, 66), 0);
+    memBoth.gpu.launch(m1);
+    memBoth.gpu.launch(m2);
+    memBoth.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertTrue(memBoth.of(m1).runMs() > 1.8 * memAlone.of(m0).runMs(), "two bandwidth-bound kernels share DRAM");
+  }
+
+  @Test
+  void runningBlocksAreNotPreemptedSoALaterKernelWaits() {
+    Harness h = new Harness(H100);
+    Atom big = h.atom(compute("long", 1056, 5000), H100.allTpcs(), 0); // one full wave of 5 ms blocks
+    h.gpu.launch(big);
+    h.gpu.runUntil(1.0);
+    Atom small = h.atom(compute("short", 132, 10), H100.allTpcs(), 7); // higher priority does not help
+    h.gpu.launch(small);
+    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertTrue(h.of(small).startMs() >= h.of(big).startMs() + 5.0 - 1e-9, "head-of-line blocking");
+
+    Harness iso = new Harness(H100);
+    Atom big2 = iso.atom(compute("long", 1056 / 2, 5000), TpcSet.range(0, 33), 0);
+    iso.gpu.launch(big2);
+    iso.gpu.runUntil(1.0);
+    Atom small2 = iso.atom(compute("short", 132, 10), TpcSet.range(33, 66), 0);
+    iso.gpu.launch(small2);
+    iso.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(1.0 + LAUNCH_MS, iso.of(small2).startMs(), 1e-9, "set-aside TPCs start it at once");
+  }
+
+  @Test
+  void higherPriorityIsDispatchedFirstWhenSlotsFree() {
+    Harness h = new Harness(H100);
+    Atom be = h.atom(compute("be", 1056 * 3, 1000), H100.allTpcs(), 0);
+    h.gpu.launch(be);
+    h.gpu.runUntil(0.5);
+    Atom hp = h.atom(compute("hp", 1056, 10), H100.allTpcs(), 1);
+    h.gpu.launch(hp);
+    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    // the first BE wave drains at ~1.005 ms, then HP goes before BE's remaining waves
+    assertEquals(1.0 + LAUNCH_MS, h.of(hp).startMs(), 1e-9);
+    assertTrue(h.of(hp).endMs() < 1.1);
+  }
+
+  @Test
+  void lowerClockIsSlowerAndDrawsLessPower() {
+    Harness fast = new Harness(H100);
+    Atom f = fast.atom(compute("fma", 1056 * 10, 100), H100.allTpcs(), 0);
+    fast.gpu.launch(f);
+    fast.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Harness slow = new Harness(H100);
+    slow.gpu.setSmClockMhz(990);
+    Atom s = slow.atom(compute("fma", 1056 * 10, 100), H100.allTpcs(), 0);
+    slow.gpu.launch(s);
+    slow.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(2.0, slow.of(s).runMs() / fast.of(f).runMs(), 1e-6, "sensitivity 1: half clock, double time");
+    double pFast = fast.gpu.telemetry().avgPowerW();
+    double pSlow = slow.gpu.telemetry().avgPowerW();
+    assertTrue(pSlow < pFast / 2, "power falls faster than the clock: " + pSlow + " vs " + pFast);
+    assertTrue(pFast > H100.power().idleW() && pFast <= H100.power().maxW());
+  }
+
+  @Test
+  void abortKillsRunningBlocksAndDropsTheRest() {
+    Harness h = new Harness(H100);
+    int[] seen = new int[2];
+    h.gpu.setListener(new AtomListener() {
+      @Override public void onAtomDone(AtomResult r) { h.done.add(r); }
+      @Override public void onAtomAborted(Atom a, int completed, int wasted) { seen[0] = completed; seen[1] = wasted; }
+    });
+    Atom a = h.atom(compute("be", 1056 * 4, 1000), H100.allTpcs(), 0);
+    h.gpu.launch(a);
+    h.gpu.runUntil(1.5); // first wave done, second running
+    h.gpu.abort(a);
+    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(1056, seen[0]);
+    assertEquals(1056, seen[1]);
+    assertTrue(h.done.isEmpty());
+    assertEquals(1056, h.gpu.telemetry().blocksRun());
+  }
+}
