@@ -30,7 +30,7 @@ cat > "$dst/bin/lithos" <<'SH'
 # lithos command line with the bundled runtime.
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export CUDA_DEVICE_MAX_CONNECTIONS="${CUDA_DEVICE_MAX_CONNECTIONS:-32}"  # streams map to separate HW queues
-exec "$here/runtime/bin/java" ${LITHOS_JAVA_OPTS:-} -cp "$here/lib/lithos.jar" io.lithosj.cli.LithosCli "$@"
+exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED ${LITHOS_JAVA_OPTS:-} -cp "$here/lib/lithos.jar" io.lithosj.cli.LithosCli "$@"
 SH
 cat > "$dst/bin/lithos-run" <<'SH'
 #!/bin/sh
@@ -38,7 +38,7 @@ cat > "$dst/bin/lithos-run" <<'SH'
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export CUDA_DEVICE_MAX_CONNECTIONS="${CUDA_DEVICE_MAX_CONNECTIONS:-32}"
 cls="$1"; shift
-exec "$here/runtime/bin/java" ${LITHOS_JAVA_OPTS:-} -cp "$here/lib/lithos.jar" "$cls" "$@"
+exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED ${LITHOS_JAVA_OPTS:-} -cp "$here/lib/lithos.jar" "$cls" "$@"
 SH
 chmod +x "$dst/bin/"*
 # Check the bundle with its own runtime before packing it.

@@ -7,6 +7,11 @@
 // (start, end, claimed) to host-mapped memory and resets the slot, so a launch needs no extra
 // API call for its bookkeeping. An abort word equal to the atom's token stops further claims.
 //
+// Priorities: wantMasks[q] holds the TPCs wanted by in-flight atoms of priority level q (0 = most
+// urgent). Before each claim, a block yields (exits; the host relaunches the rest) when its TPC
+// is wanted at a more urgent level than its own, so a freed block slot goes to the most urgent
+// atom, as the hardware does for stream priorities with ordinary (non-persistent) blocks.
+//
 // Rebuild: scripts/build-ptx.sh (commits the PTX under src/main/resources/ptx/).
 
 typedef unsigned long long u64;
@@ -30,7 +35,9 @@ struct HostStatus {
 
 #define ATOM_PARAMS                                                                      \
   u64 maskLo, u64 maskHi, u32 tpcShift, u32 lo, u32 count, u32 slot, u32 token,          \
-  Slot *slots, HostStatus *status, const u32 *abortWords
+  Slot *slots, HostStatus *status, const u32 *abortWords, u32 level, const u64 *wantMasks
+
+#define CLAIM_ARGS count, slot, token, slots, abortWords, level, wantMasks, tpc
 
 __device__ __forceinline__ u32 smId() {
   u32 r;
@@ -44,20 +51,29 @@ __device__ __forceinline__ u64 globalTimerNs() {
   return t;
 }
 
-__device__ __forceinline__ bool tpcInMask(u64 maskLo, u64 maskHi, u32 tpcShift) {
-  u32 tpc = smId() >> tpcShift;
+__device__ __forceinline__ bool tpcInMask(u64 maskLo, u64 maskHi, u32 tpc) {
   if (tpc < 64) return (maskLo >> tpc) & 1ull;
   if (tpc < 128) return (maskHi >> (tpc - 64)) & 1ull;
   return false;
 }
 
-// Claims a logical block for the whole thread block; returns >= count when done or aborted.
-__device__ __forceinline__ u32 claim(u32 count, u32 slot, u32 token, Slot *slots, const u32 *abortWords) {
+// True when an atom of a more urgent level than `level` wants this TPC.
+__device__ __forceinline__ bool outranked(u32 level, const u64 *wantMasks, u32 tpc) {
+  const volatile u64 *w = wantMasks;
+  for (u32 q = 0; q < level; q++) {
+    if ((w[2 * q + (tpc >> 6)] >> (tpc & 63)) & 1ull) return true;
+  }
+  return false;
+}
+
+// Claims a logical block for the whole thread block; returns >= count when done, aborted or outranked.
+__device__ __forceinline__ u32 claim(u32 count, u32 slot, u32 token, Slot *slots, const u32 *abortWords,
+                                     u32 level, const u64 *wantMasks, u32 tpc) {
   __shared__ u32 sId;
   __syncthreads();  // everyone has read the previous sId
   if (threadIdx.x == 0) {
     u32 id = 0xffffffffu;
-    if (*(const volatile u32 *)&abortWords[slot] != token) {
+    if (*(const volatile u32 *)&abortWords[slot] != token && !outranked(level, wantMasks, tpc)) {
       id = atomicAdd(&slots[slot].next, 1u);
       if (id == 0) slots[slot].startNs = globalTimerNs();
     }
@@ -159,24 +175,27 @@ __device__ __forceinline__ void mixedBody(u32 id, u32 iters, u32 elems, const fl
 
 // ---- atom kernels ------------------------------------------------------------------------
 
-extern "C" __global__ void __launch_bounds__(1024) fma_atom(ATOM_PARAMS, u32 iters, float b, float c, float *sink) {
-  if (tpcInMask(maskLo, maskHi, tpcShift)) {
-    for (u32 id; (id = claim(count, slot, token, slots, abortWords)) < count;) fmaBody(lo + id, iters, b, c, sink);
+extern "C" __global__ void __launch_bounds__(1024, 2) fma_atom(ATOM_PARAMS, u32 iters, float b, float c, float *sink) {
+  u32 tpc = smId() >> tpcShift;
+  if (tpcInMask(maskLo, maskHi, tpc)) {
+    for (u32 id; (id = claim(CLAIM_ARGS)) < count;) fmaBody(lo + id, iters, b, c, sink);
   }
   finish(count, slot, token, slots, status);
 }
 
-extern "C" __global__ void __launch_bounds__(1024) stream_atom(ATOM_PARAMS, u32 elems, const float4 *src, float4 *dst, u64 bufMask) {
-  if (tpcInMask(maskLo, maskHi, tpcShift)) {
-    for (u32 id; (id = claim(count, slot, token, slots, abortWords)) < count;) streamBody(lo + id, elems, src, dst, bufMask);
+extern "C" __global__ void __launch_bounds__(1024, 2) stream_atom(ATOM_PARAMS, u32 elems, const float4 *src, float4 *dst, u64 bufMask) {
+  u32 tpc = smId() >> tpcShift;
+  if (tpcInMask(maskLo, maskHi, tpc)) {
+    for (u32 id; (id = claim(CLAIM_ARGS)) < count;) streamBody(lo + id, elems, src, dst, bufMask);
   }
   finish(count, slot, token, slots, status);
 }
 
-extern "C" __global__ void __launch_bounds__(1024) mixed_atom(ATOM_PARAMS, u32 iters, u32 elems, const float4 *src, float4 *dst,
+extern "C" __global__ void __launch_bounds__(1024, 2) mixed_atom(ATOM_PARAMS, u32 iters, u32 elems, const float4 *src, float4 *dst,
                                                               u64 bufMask, float b, float c, float *sink) {
-  if (tpcInMask(maskLo, maskHi, tpcShift)) {
-    for (u32 id; (id = claim(count, slot, token, slots, abortWords)) < count;)
+  u32 tpc = smId() >> tpcShift;
+  if (tpcInMask(maskLo, maskHi, tpc)) {
+    for (u32 id; (id = claim(CLAIM_ARGS)) < count;)
       mixedBody(lo + id, iters, elems, src, dst, bufMask, b, c, sink);
   }
   finish(count, slot, token, slots, status);
@@ -184,9 +203,10 @@ extern "C" __global__ void __launch_bounds__(1024) mixed_atom(ATOM_PARAMS, u32 i
 
 // Verification: every logical block adds 1 to hits[id], records its SM and the physical block
 // that ran it, and spins spinNs so blocks of concurrent atoms overlap in time.
-extern "C" __global__ void __launch_bounds__(1024) smoke_atom(ATOM_PARAMS, u32 *hits, u32 *smids, u32 *phys, u32 spinNs) {
-  if (tpcInMask(maskLo, maskHi, tpcShift)) {
-    for (u32 id; (id = claim(count, slot, token, slots, abortWords)) < count;) {
+extern "C" __global__ void __launch_bounds__(1024, 2) smoke_atom(ATOM_PARAMS, u32 *hits, u32 *smids, u32 *phys, u32 spinNs) {
+  u32 tpc = smId() >> tpcShift;
+  if (tpcInMask(maskLo, maskHi, tpc)) {
+    for (u32 id; (id = claim(CLAIM_ARGS)) < count;) {
       if (threadIdx.x == 0) {
         u32 g = lo + id;
         atomicAdd(&hits[g], 1u);
@@ -202,11 +222,11 @@ extern "C" __global__ void __launch_bounds__(1024) smoke_atom(ATOM_PARAMS, u32 *
 
 // ---- plain kernels (no mask, no counter): the baseline for atom overhead --------------------
 
-extern "C" __global__ void __launch_bounds__(1024) fma_plain(u32 base, u32 iters, float b, float c, float *sink) {
+extern "C" __global__ void __launch_bounds__(1024, 2) fma_plain(u32 base, u32 iters, float b, float c, float *sink) {
   fmaBody(base + blockIdx.x, iters, b, c, sink);
 }
 
-extern "C" __global__ void __launch_bounds__(1024) stream_plain(u32 base, u32 elems, const float4 *src, float4 *dst, u64 bufMask) {
+extern "C" __global__ void __launch_bounds__(1024, 2) stream_plain(u32 base, u32 elems, const float4 *src, float4 *dst, u64 bufMask) {
   streamBody(base + blockIdx.x, elems, src, dst, bufMask);
 }
 

@@ -24,7 +24,7 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--gpu", description = "GPU preset the device is (default: detected)")
   String gpu;
 
-  @Option(names = "--reps", defaultValue = "3", description = "runs per point, median kept (default: ${DEFAULT-VALUE})")
+  @Option(names = "--reps", defaultValue = "5", description = "runs per point, median kept (default: ${DEFAULT-VALUE})")
   int reps;
 
   @Option(names = "--tpcs", split = ",", description = "TPC counts of the scaling scans (default: 1,2,3,4,6,8,12,16,20,24,28,33,40,48,56,66)")
@@ -33,10 +33,10 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--skip-power", description = "do not measure power (NVML)")
   boolean skipPower;
 
-  @Option(names = "--power-seconds", defaultValue = "0.8", description = "length of each power run, s (default: ${DEFAULT-VALUE})")
+  @Option(names = "--power-seconds", defaultValue = "1.5", description = "length of each power run, s (default: ${DEFAULT-VALUE})")
   double powerSeconds;
 
-  @Option(names = "--grid-factor", defaultValue = "1", description = "physical blocks per resident slot (default: ${DEFAULT-VALUE})")
+  @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
   double gridFactor;
 
   @Override public Integer call() {

@@ -18,7 +18,7 @@ public final class GpuSmokeCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = ".", description = "folder for gpu_smoke.csv (default: current)")
   Path out;
 
-  @Option(names = "--grid-factor", defaultValue = "1", description = "physical blocks per resident slot (default: ${DEFAULT-VALUE})")
+  @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
   double gridFactor;
 
   @Override public Integer call() {

@@ -5,6 +5,7 @@ import static io.lithosj.backend.cuda.CudaException.check;
 import io.lithosj.gpu.TpcSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUresult;
@@ -40,19 +40,28 @@ public final class AtomEngine implements AutoCloseable {
   /** float4 per stream buffer: 2^24 * 16 B = 256 MiB each, far above L2, so copies hit DRAM. */
   public static final long STREAM_BUF_ELEMS = 1L << 24;
   private static final int MAX_STREAMS_PER_PRIORITY = 32;
+  private static final int WANT_STAGE_RING = 64;
   private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
   private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final CudaDevice dev;
   private final KernelLibrary lib;
-  private final CUdeviceptr slots;
-  private final CUdeviceptr abortWords;
+  private final DevPtr slots;
+  private final DevPtr abortWords;
   private final CudaDevice.Mapped status;
   private final CudaDevice.Mapped abortSource;
-  private final CUdeviceptr sink;
-  private CUdeviceptr bufA, bufB;
-  private CUdeviceptr smokeHits, smokeSmids, smokePhys;
+  private final DevPtr sink;
+  private DevPtr bufA, bufB;
+  private DevPtr smokeHits, smokeSmids, smokePhys;
   private final CUstream control;
+  /** Per priority level (0 = most urgent) the TPCs wanted by in-flight atoms, as the kernels read it. */
+  private final DevPtr wantMasks;
+  private final CudaDevice.Mapped wantStage;
+  private final int[][] wantCount;
+  private final int[] atomsAtLevel;
+  private boolean wantDirty;
+  private int wantStageNext;
+  private long wantPushes;
   private final Map<Integer, PriorityStreams> streams = new HashMap<>();
   private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
   private final List<Pending> active = new ArrayList<>();
@@ -74,11 +83,29 @@ public final class AtomEngine implements AutoCloseable {
     status = dev.allocMapped((long) SLOTS * STATUS_BYTES);
     abortSource = dev.allocMapped((long) SLOTS * 4);
     sink = dev.alloc(4096 * 4);
+    int levels = dev.leastPriority - dev.greatestPriority + 1;
+    wantMasks = dev.alloc(16L * levels);
+    wantStage = dev.allocMapped(16L * levels * WANT_STAGE_RING);
+    wantCount = new int[levels][TpcSet.MAX_TPCS];
+    atomsAtLevel = new int[levels];
     for (int i = 0; i < SLOTS; i++) freeSlots.add(i);
     control = new CUstream();
     check(JCudaDriver.cuStreamCreateWithPriority(control, CUstream_flags.CU_STREAM_NON_BLOCKING, dev.greatestPriority),
         "cuStreamCreateWithPriority(control)");
+    // Stream creation takes long enough to serialize atoms launched together; make a few up front.
+    for (int prio = dev.greatestPriority; prio <= dev.leastPriority; prio++) {
+      List<StreamHandle> warm = new ArrayList<>();
+      for (int i = 0; i < 4; i++) warm.add(acquireStream(prio));
+      warm.forEach(this::releaseStream);
+    }
     calibrateClock();
+    // One atom of one block through the packed parameter path: it must run exactly that block.
+    Pending probeAtom = launch(LibraryLaunch.fma(32, 1, 0), 0, 1, TpcSet.range(0, dev.tpcCount()), dev.leastPriority, null);
+    await(probeAtom);
+    if (probeAtom.claimed != 1) {
+      throw new IllegalStateException("self-test atom ran " + probeAtom.claimed + " blocks instead of 1 (kernel parameters "
+          + (packedParams ? "packed" : "in cells") + ")");
+    }
   }
 
   public CudaDevice device() { return dev; }
@@ -96,7 +123,7 @@ public final class AtomEngine implements AutoCloseable {
   public int inFlight() { return active.size(); }
 
   /** Buffers the SMOKE kernel writes: per logical block hit count, SM id, physical block id. */
-  public void setSmokeBuffers(CUdeviceptr hits, CUdeviceptr smids, CUdeviceptr phys) {
+  public void setSmokeBuffers(DevPtr hits, DevPtr smids, DevPtr phys) {
     smokeHits = hits;
     smokeSmids = smids;
     smokePhys = phys;
@@ -116,9 +143,9 @@ public final class AtomEngine implements AutoCloseable {
     long bestWidth = Long.MAX_VALUE;
     for (int i = 0; i < 25; i++) {
       probe.buffer().putLong(0, 0L);
+      cells.reset().ptr(probe.device());
       long t0 = System.nanoTime();
-      check(JCudaDriver.cuLaunchKernel(lib.function(LibKernel.CLOCK_PROBE), 1, 1, 1, 32, 1, 1, 0, control,
-          Pointer.to(Pointer.to(probe.device())), null), "cuLaunchKernel(clock_probe)");
+      launchKernel(LibKernel.CLOCK_PROBE, 1, 32, 0, control);
       long g;
       long deadline = t0 + 2_000_000_000L;
       while ((g = (long) LONG.getAcquire(probe.buffer(), 0)) == 0) {
@@ -133,6 +160,39 @@ public final class AtomEngine implements AutoCloseable {
     }
     check(JCudaDriver.cuStreamSynchronize(control), "cuStreamSynchronize(control)");
     clockUncertaintyUs = bestWidth / 2000.0;
+    recentProbes.clear();
+    recentProbes.add(new long[] {bestWidth, clockOffsetNs, System.nanoTime()});
+    lastProbeNs = System.nanoTime();
+  }
+
+  private final ArrayDeque<long[]> recentProbes = new ArrayDeque<>(); // {width, offset, hostNs}
+  private long probeT0;
+  private long lastProbeNs;
+
+  /**
+   * Keeps the GPU-to-host clock offset fresh while atoms run (%globaltimer drifts against the
+   * host clock by microseconds per second): every 250 ms one probe kernel on the control stream,
+   * read back without waiting; the offset is taken from the tightest of the last 8 probes.
+   */
+  private void probeClock(long now) {
+    if (probeT0 != 0) {
+      long g = (long) LONG.getAcquire(probe.buffer(), 0);
+      if (g == 0) return;
+      now = System.nanoTime();
+      long width = now - probeT0;
+      recentProbes.addLast(new long[] {width, g - (probeT0 + width / 2), now});
+      while (recentProbes.size() > 8) recentProbes.removeFirst();
+      long[] best = recentProbes.stream().min((a, b) -> Long.compare(a[0], b[0])).orElseThrow();
+      clockOffsetNs = best[1];
+      clockUncertaintyUs = best[0] / 2000.0;
+      probeT0 = 0;
+      lastProbeNs = now;
+    } else if (now - lastProbeNs > 250_000_000L) {
+      probe.buffer().putLong(0, 0L);
+      cells.reset().ptr(probe.device());
+      probeT0 = System.nanoTime();
+      launchKernel(LibKernel.CLOCK_PROBE, 1, 32, 0, control);
+    }
   }
 
   private CudaDevice.Mapped probe;
@@ -211,6 +271,7 @@ public final class AtomEngine implements AutoCloseable {
     }
     Pending p = new Pending(work, lo, count, mask, clampPriority(cudaPriority), tag, shared);
     active.add(p);
+    want(p, +1);
     issue(p);
     return p;
   }
@@ -220,16 +281,16 @@ public final class AtomEngine implements AutoCloseable {
   }
 
   private void issue(Pending p) {
+    flushWants(); // its blocks must see the TPCs more urgent atoms want
     LibraryLaunch w = p.work;
     int lo = p.lo + p.claimed;
     int count = p.count - p.claimed;
     INT.setRelease(status.buffer(), p.slot * STATUS_BYTES + 20, 0); // clear the token before (re)launch
     int grid = physicalBlocks(w);
     int smem = lib.smemForResidency(w.kernel(), w.threadsPerBlock(), w.blocksPerSm());
-    Pointer params = params(p, lo, count);
+    params(p, lo, count);
     p.issuedNs = System.nanoTime();
-    check(JCudaDriver.cuLaunchKernel(lib.function(w.kernel()), grid, 1, 1, w.threadsPerBlock(), 1, 1, smem,
-        p.stream.stream, params, null), "cuLaunchKernel(" + w.kernel().symbol + ")");
+    launchKernel(w.kernel(), grid, w.threadsPerBlock(), smem, p.stream.stream);
     p.inFlight = true;
     launches++;
   }
@@ -238,63 +299,109 @@ public final class AtomEngine implements AutoCloseable {
     return (int) Math.ceil(gridFactor * dev.smCount * w.blocksPerSm());
   }
 
-  private Pointer params(Pending p, int lo, int count) {
-    List<Pointer> a = new ArrayList<>(20);
-    a.add(Pointer.to(new long[] {p.mask.lowWord()}));
-    a.add(Pointer.to(new long[] {p.mask.highWord()}));
-    a.add(Pointer.to(new int[] {1})); // tpcShift: 2 SMs per TPC on Ampere and Hopper
-    a.add(Pointer.to(new int[] {lo}));
-    a.add(Pointer.to(new int[] {count}));
-    a.add(Pointer.to(new int[] {p.slot}));
-    a.add(Pointer.to(new int[] {p.token}));
-    a.add(Pointer.to(slots));
-    a.add(Pointer.to(status.device()));
-    a.add(Pointer.to(abortWords));
+  /**
+   * Kernel parameters written once into direct memory, never as one pinned Java array per
+   * parameter (JCuda's slow path). Packed: laid out as the kernel's parameter block (each value
+   * aligned to its size) and passed as one buffer through {@code extra}. Cells: one 8-byte cell
+   * per parameter behind a prebuilt pointer array, the fallback if a driver refuses the packed form.
+   */
+  static final class ParamCells {
+    static final int CELLS = 24;
+    final ByteBuffer cellBuf = ByteBuffer.allocateDirect(CELLS * 8).order(ByteOrder.nativeOrder());
+    final ByteBuffer packed = ByteBuffer.allocateDirect(CELLS * 8).order(ByteOrder.nativeOrder());
+    final ByteBuffer packedSize = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    final Pointer kernelParams;
+    final Pointer extra;
+    private int n;
+    private int off;
+
+    ParamCells() {
+      Pointer base = Pointer.to(cellBuf);
+      Pointer[] cells = new Pointer[CELLS];
+      for (int i = 0; i < CELLS; i++) cells[i] = base.withByteOffset(8L * i);
+      kernelParams = Pointer.to(cells);
+      extra = Pointer.to(JCudaDriver.CU_LAUNCH_PARAM_BUFFER_POINTER, Pointer.to(packed),
+          JCudaDriver.CU_LAUNCH_PARAM_BUFFER_SIZE, Pointer.to(packedSize), JCudaDriver.CU_LAUNCH_PARAM_END);
+    }
+
+    ParamCells reset() { n = 0; off = 0; return this; }
+
+    ParamCells i32(int v) {
+      cellBuf.putInt(8 * n++, v);
+      off = (off + 3) & ~3;
+      packed.putInt(off, v);
+      off += 4;
+      packedSize.putLong(0, off);
+      return this;
+    }
+
+    ParamCells i64(long v) {
+      cellBuf.putLong(8 * n++, v);
+      off = (off + 7) & ~7;
+      packed.putLong(off, v);
+      off += 8;
+      packedSize.putLong(0, off);
+      return this;
+    }
+
+    ParamCells f32(float v) { return i32(Float.floatToRawIntBits(v)); }
+    ParamCells ptr(DevPtr p) { return i64(p.address()); }
+  }
+
+  private final ParamCells cells = new ParamCells();
+  private boolean packedParams = true;
+
+  /** Launches with the parameters in {@link #cells}; falls back to cells for good if packed ones are refused. */
+  private void launchKernel(LibKernel k, int grid, int threads, int smem, CUstream stream) {
+    if (packedParams) {
+      int r;
+      try {
+        r = JCudaDriver.cuLaunchKernel(lib.function(k), grid, 1, 1, threads, 1, 1, smem, stream, null, cells.extra);
+      } catch (RuntimeException e) { // a JCuda build that insists on kernelParams
+        r = CUresult.CUDA_ERROR_INVALID_VALUE;
+      }
+      if (r == CUresult.CUDA_SUCCESS) return;
+      if (r != CUresult.CUDA_ERROR_INVALID_VALUE) check(r, "cuLaunchKernel(" + k.symbol + ")");
+      packedParams = false; // this driver wants kernelParams: use the cells from now on
+    }
+    check(JCudaDriver.cuLaunchKernel(lib.function(k), grid, 1, 1, threads, 1, 1, smem, stream, cells.kernelParams, null),
+        "cuLaunchKernel(" + k.symbol + ")");
+  }
+
+  /** Whether launches pass one packed parameter buffer (else one cell per parameter). */
+  public boolean packedParams() { return packedParams; }
+
+  private void params(Pending p, int lo, int count) {
+    ParamCells c = cells.reset();
+    c.i64(p.mask.lowWord()).i64(p.mask.highWord()).i32(1) // tpcShift: 2 SMs per TPC on Ampere and Hopper
+        .i32(lo).i32(count).i32(p.slot).i32(p.token).ptr(slots).ptr(status.device()).ptr(abortWords)
+        .i32(level(p.cudaPriority)).ptr(wantMasks);
     LibraryLaunch w = p.work;
     switch (w.kernel()) {
-      case FMA -> {
-        a.add(Pointer.to(new int[] {w.iters()}));
-        addFmaConstants(a);
-      }
-      case STREAM -> {
-        a.add(Pointer.to(new int[] {w.elems()}));
-        addStreamBuffers(a);
-      }
-      case MIXED -> {
-        a.add(Pointer.to(new int[] {w.iters()}));
-        a.add(Pointer.to(new int[] {w.elems()}));
-        addStreamBuffers(a);
-        addFmaConstants(a);
-      }
+      case FMA -> fmaConstants(c.i32(w.iters()));
+      case STREAM -> streamBuffers(c.i32(w.elems()));
+      case MIXED -> fmaConstants(streamBuffers(c.i32(w.iters()).i32(w.elems())));
       case SMOKE -> {
         if (smokeHits == null) throw new IllegalStateException("SMOKE kernel needs setSmokeBuffers first");
-        a.add(Pointer.to(smokeHits));
-        a.add(Pointer.to(smokeSmids));
-        a.add(Pointer.to(smokePhys));
-        a.add(Pointer.to(new int[] {w.spinNs()}));
+        c.ptr(smokeHits).ptr(smokeSmids).ptr(smokePhys).i32(w.spinNs());
       }
       default -> throw new IllegalArgumentException(w.kernel() + " is not an atom kernel");
     }
-    return Pointer.to(a.toArray(new Pointer[0]));
   }
 
-  private void addFmaConstants(List<Pointer> a) {
-    a.add(Pointer.to(new float[] {0.999999f}));
-    a.add(Pointer.to(new float[] {1e-6f}));
-    a.add(Pointer.to(sink));
+  private ParamCells fmaConstants(ParamCells c) {
+    return c.f32(0.999999f).f32(1e-6f).ptr(sink);
   }
 
-  private void addStreamBuffers(List<Pointer> a) {
+  private ParamCells streamBuffers(ParamCells c) {
     ensureStreamBuffers();
-    a.add(Pointer.to(bufA));
-    a.add(Pointer.to(bufB));
-    a.add(Pointer.to(new long[] {STREAM_BUF_ELEMS - 1}));
+    return c.ptr(bufA).ptr(bufB).i64(STREAM_BUF_ELEMS - 1);
   }
 
   /** The two 256 MiB buffers streaming kernels copy between (allocated on first use). */
-  public CUdeviceptr[] streamBuffers() {
+  public DevPtr[] streamBuffers() {
     ensureStreamBuffers();
-    return new CUdeviceptr[] {bufA, bufB};
+    return new DevPtr[] {bufA, bufB};
   }
 
   private void ensureStreamBuffers() {
@@ -304,7 +411,7 @@ public final class AtomEngine implements AutoCloseable {
     }
   }
 
-  public CUdeviceptr sink() { return sink; }
+  public DevPtr sink() { return sink; }
 
   /**
    * Stops an atom: its blocks claim no more logical blocks (running ones finish). Best effort:
@@ -339,7 +446,7 @@ public final class AtomEngine implements AutoCloseable {
         p.claimed += ran;
         p.zeroStreak = ran == 0 ? p.zeroStreak + 1 : 0;
         // Back off while the masked TPCs are held by other work, so relaunches do not flood the GPU.
-        p.relaunchAtNs = now + (p.zeroStreak == 0 ? 0 : Math.min(1_000_000L, 5_000L << Math.min(p.zeroStreak, 8)));
+        p.relaunchAtNs = now + (p.zeroStreak == 0 ? 0 : Math.min(200_000L, 5_000L << Math.min(p.zeroStreak, 6)));
       }
       if (p.claimed < p.count && !p.abortRequested) {
         if (now >= p.relaunchAtNs) {
@@ -352,11 +459,18 @@ public final class AtomEngine implements AutoCloseable {
       p.finished = true;
       if (p.firstStartGpuNs == 0) p.firstStartGpuNs = p.lastEndGpuNs;
       it.remove();
+      want(p, -1);
       freeSlots.add(p.slot);
       releaseStream(p.stream);
       if (done == null) done = new ArrayList<>();
       done.add(p);
     }
+    if (done != null) {
+      // TPCs were freed: atoms waiting to relaunch their rest try again at once.
+      for (Pending p : active) if (!p.inFlight) p.relaunchAtNs = 0;
+    }
+    flushWants();
+    probeClock(now);
     if (now - lastHealthCheckNs > 5_000_000L && !active.isEmpty()) {
       lastHealthCheckNs = now;
       healthCheck(now);
@@ -474,18 +588,13 @@ public final class AtomEngine implements AutoCloseable {
   }
 
   private void launchPlain(LibKernel k, int base, int blocks, int threads, int itersOrElems, CUstream stream) {
-    Pointer params = switch (k) {
-      case FMA_PLAIN -> Pointer.to(Pointer.to(new int[] {base}), Pointer.to(new int[] {itersOrElems}),
-          Pointer.to(new float[] {0.999999f}), Pointer.to(new float[] {1e-6f}), Pointer.to(sink));
-      case STREAM_PLAIN -> {
-        ensureStreamBuffers();
-        yield Pointer.to(Pointer.to(new int[] {base}), Pointer.to(new int[] {itersOrElems}), Pointer.to(bufA), Pointer.to(bufB),
-            Pointer.to(new long[] {STREAM_BUF_ELEMS - 1}));
-      }
+    ParamCells c = cells.reset().i32(base).i32(itersOrElems);
+    switch (k) {
+      case FMA_PLAIN -> fmaConstants(c);
+      case STREAM_PLAIN -> streamBuffers(c);
       default -> throw new IllegalArgumentException(k + " is not a plain kernel");
-    };
-    check(JCudaDriver.cuLaunchKernel(lib.function(k), blocks, 1, 1, threads, 1, 1, 0, stream, params, null),
-        "cuLaunchKernel(" + k.symbol + ")");
+    }
+    launchKernel(k, blocks, threads, 0, stream);
   }
 
   /** Host time of one launch call of a 1-block plain kernel, µs (mean over {@code n} back-to-back calls). */
@@ -501,6 +610,60 @@ public final class AtomEngine implements AutoCloseable {
       releaseStream(s);
     }
   }
+
+  // ---- priorities: which TPCs more urgent atoms want ---------------------------------------
+
+  /** Priority level of a CUDA stream priority: 0 for the most urgent. */
+  int level(int cudaPriority) { return cudaPriority - dev.greatestPriority; }
+
+  private void want(Pending p, int delta) {
+    int lvl = level(p.cudaPriority);
+    atomsAtLevel[lvl] += delta;
+    for (int t = p.mask.first(); t >= 0; t = p.mask.next(t + 1)) {
+      int before = wantCount[lvl][t];
+      wantCount[lvl][t] += delta;
+      if ((before == 0) != (wantCount[lvl][t] == 0)) wantDirty = true;
+    }
+  }
+
+  /**
+   * Copies the wanted-TPC masks to the GPU when they changed and some in-flight atom is less
+   * urgent than another (with a single level nothing can be outranked, so nothing is copied).
+   * Asynchronous on the high-priority control stream, through a ring of pinned staging buffers.
+   */
+  private void flushWants() {
+    if (!wantDirty) return;
+    int mostUrgent = -1, leastUrgent = -1;
+    for (int l = 0; l < atomsAtLevel.length; l++) {
+      if (atomsAtLevel[l] == 0) continue;
+      if (mostUrgent < 0) mostUrgent = l;
+      leastUrgent = l;
+    }
+    if (mostUrgent == leastUrgent && !anyWantedOnDevice) { wantDirty = false; return; }
+    int levels = atomsAtLevel.length, off = 16 * levels * wantStageNext;
+    wantStageNext = (wantStageNext + 1) % WANT_STAGE_RING;
+    boolean any = false;
+    for (int l = 0; l < levels; l++) {
+      long lo = 0, hi = 0;
+      for (int t = 0; t < TpcSet.MAX_TPCS && l < leastUrgent; t++) { // only less urgent atoms can be outranked
+        if (wantCount[l][t] == 0) continue;
+        if (t < 64) lo |= 1L << t; else hi |= 1L << (t - 64);
+      }
+      any |= (lo | hi) != 0;
+      wantStage.buffer().putLong(off + 16 * l, lo);
+      wantStage.buffer().putLong(off + 16 * l + 8, hi);
+    }
+    check(JCudaDriver.cuMemcpyHtoDAsync(wantMasks, wantStage.host().withByteOffset(off), 16L * levels, control),
+        "cuMemcpyHtoDAsync(wanted TPC masks)");
+    anyWantedOnDevice = any;
+    wantDirty = false;
+    wantPushes++;
+  }
+
+  private boolean anyWantedOnDevice;
+
+  /** How often the wanted-TPC masks were copied to the GPU. */
+  public long wantPushes() { return wantPushes; }
 
   // ---- streams: one per in-flight atom where possible, so atoms never serialize by accident ----
 

@@ -16,7 +16,8 @@ import java.util.List;
  * and power envelope from here ({@link #calibrated}); trace replay takes its per-unit costs.
  *
  * @param memBandwidthGBps     streaming copy over all TPCs (read + write bytes per second)
- * @param perTpcBandwidthGBps  the same kernel on one TPC: how far one TPC alone can pull
+ * @param perTpcBandwidthGBps  the same kernel on one TPC: how far one TPC alone can pull (the modeled
+ *                             GPU's per-SM cap is this over SMs per TPC)
  * @param launchOverheadUs     median host launch call to first block start, GPU idle
  * @param launchApiUs          host time of one launch call (atom kernel, through JCuda)
  * @param atomOverheadUs       extra time per atom when a kernel is cut into atoms run back to back
@@ -31,11 +32,13 @@ public record Calibration(
   public static final String FILE = "calibration.json";
 
   /**
-   * Board power against load (NVML energy counter). {@code tpcShare} and {@code dramShare} split
+   * Board power against load (NVML energy counter). {@code idleW}: nothing running, clocks still up
+   * between kernels (what a shared GPU idles at); {@code idleBeforeWorkW}: before any work, at
+   * idle clocks. {@code tpcShare} and {@code dramShare} split
    * {@code maxW - idleW} as {@link GpuSpec.PowerModel} does: FMA on all TPCs draws
    * {@code idleW + tpcShare (maxW - idleW)}; {@code maxW} is the highest draw measured.
    */
-  public record Power(double idleW, double maxW, double tpcShare, double dramShare, double wattsPerTpc,
+  public record Power(double idleW, double idleBeforeWorkW, double maxW, double tpcShare, double dramShare, double wattsPerTpc,
                       double powerLimitW, double smClockUnderLoadMhz, boolean measured) {}
 
   /** One library kernel's latency on n TPCs, fitted to m/n + b (ms). */
@@ -66,13 +69,17 @@ public record Calibration(
     }
   }
 
-  /** {@code base} with this GPU's measured bandwidth, launch overhead and (if measured) power envelope. */
+  /**
+   * {@code base} with this GPU's measured bandwidth (total and per SM), launch overhead and, if
+   * measured, power envelope (the clock exponent stays: clocks are never changed to measure it).
+   */
   public GpuSpec apply(GpuSpec base) {
     if (tpcCount != base.tpcCount()) {
       throw new IllegalArgumentException("calibration of " + gpuName + " (" + tpcCount + " TPCs) does not fit GPU "
           + base.id() + " (" + base.tpcCount() + " TPCs)");
     }
-    GpuSpec s = base.withMemBandwidthGBps(memBandwidthGBps).withLaunchOverheadUs(launchOverheadUs);
+    GpuSpec s = base.withMemBandwidthGBps(memBandwidthGBps).withLaunchOverheadUs(launchOverheadUs)
+        .withSmBandwidthGBps(perTpcBandwidthGBps / base.smsPerTpc());
     if (power != null && power.measured()) {
       s = s.withPower(new GpuSpec.PowerModel(power.idleW(), power.maxW(), power.tpcShare(), power.dramShare(),
           base.power().clockExponent()));

@@ -51,20 +51,27 @@ public final class Calibrator {
     try {
       nvml = Nvml.open(dev.pciBusId);
       sampler = new NvmlSampler(nvml, 10);
-    } catch (CudaUnavailableException e) {
+    } catch (IllegalStateException e) { // CudaUnavailableException: no NVML; or NVML failing to read
       log.println(e.getMessage());
       notes.add(e.getMessage());
     }
     try {
+      double deepIdleW = Double.NaN;
+      if (sampler != null && opt.power()) { // before any work of ours: the GPU at its idle clocks
+        long a = System.nanoTime();
+        sleepMs(1000);
+        deepIdleW = sampler.meanPowerW(a, System.nanoTime());
+        notes.add(String.format("board power before any work (idle clocks): %.1f W", deepIdleW));
+      }
       warmUp();
       ReplayCosts costs = measureReplayCosts();
       double[] bw = measureBandwidth();
       List<Calibration.KernelFit> fits = scalingScans();
       double[] launch = measureLaunchOverhead();
       double atomUs = measureAtomOverhead(costs);
-      Calibration.Power power = opt.power() && sampler != null ? measurePower(costs, bw[0])
-          : new Calibration.Power(spec.power().idleW(), spec.power().maxW(), spec.power().tpcShare(), spec.power().dramShare(),
-              Double.NaN, Double.NaN, Double.NaN, false);
+      Calibration.Power power = opt.power() && sampler != null ? measurePower(costs, bw[0], deepIdleW)
+          : new Calibration.Power(spec.power().idleW(), Double.NaN, spec.power().maxW(), spec.power().tpcShare(),
+              spec.power().dramShare(), Double.NaN, Double.NaN, Double.NaN, false);
       notes.add("CUDA_DEVICE_MAX_CONNECTIONS=" + System.getenv("CUDA_DEVICE_MAX_CONNECTIONS"));
       notes.add("latencies are medians of " + opt.reps() + " runs, timed with CUDA events; bandwidth counts read + write bytes");
       Calibration cal = new Calibration(spec.id(), dev.name, nvml != null ? nvml.driverVersion : "unknown",
@@ -105,48 +112,75 @@ public final class Calibrator {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
+  /** Time of one wave on all TPCs: runs of 4 and 12 waves, differenced so fixed costs cancel. */
+  private double waveUs(LibraryLaunch w) {
+    int wave = dev.smCount * w.blocksPerSm();
+    double t4 = medianMs(w, 4 * wave, all, null), t12 = medianMs(w, 12 * wave, all, null);
+    return (t12 - t4) * 1000 / 8;
+  }
+
   /**
-   * FMA cost per thread-iteration and per logical block: full-GPU runs at 8 blocks x 256 threads
-   * per SM for 4 and 16 waves and 0/256/2048 iterations, fitted to
-   * T = k0 + waves * (blockOverhead + iters * slope); then checked at other block shapes.
+   * Per-unit costs for trace replay (all at 2048 threads per SM, on all TPCs): FMA cost per
+   * thread-iteration and per logical block from 256-thread blocks; the relative cost of other
+   * block sizes; and mixed-kernel wave times against float4 copied per SM.
    */
   private ReplayCosts measureReplayCosts() {
-    int b = 8, t = 256, wave = dev.smCount * b;
-    int[] wavesList = {4, 16};
-    int[] itersList = {0, 256, 2048};
-    List<double[]> pts = new ArrayList<>(); // {waves, iters, us}
-    try (Csv csv = new Csv(opt.outDir().resolve("replay_costs.csv"), "blocksPerSm", "threadsPerBlock", "waves", "itersPerBlock",
-        "logicalBlocks", "latencyMs", "predictedMs", "role")) {
-      for (int waves : wavesList) {
-        for (int iters : itersList) {
-          double ms = medianMs(LibraryLaunch.fma(t, b, iters), waves * wave, all, null);
-          pts.add(new double[] {waves, iters, ms * 1000});
-        }
+    int b = 8, t = 256;
+    try (Csv csv = new Csv(opt.outDir().resolve("replay_costs.csv"), "kernel", "blocksPerSm", "threadsPerBlock",
+        "itersPerBlock", "elemsPerBlock", "waveUs", "modelUs", "role")) {
+      int[] itersList = {0, 256, 2048, 8192};
+      double[] wu = new double[itersList.length];
+      for (int i = 0; i < itersList.length; i++) wu[i] = waveUs(LibraryLaunch.fma(t, b, itersList[i]));
+      double slope = slope(itersList, wu), intercept = Arrays.stream(wu).average().orElseThrow()
+          - slope * Arrays.stream(itersList).average().orElseThrow();
+      double nsPerThreadIter = slope * 1000.0 / (b * t);
+      double overheadUs = Math.max(0, intercept);
+      ReplayCosts base = new ReplayCosts(nsPerThreadIter, overheadUs, b * t, 8, List.of(), List.of());
+      for (int i = 0; i < itersList.length; i++) csv.row("fma", b, t, itersList[i], 0, wu[i], base.blockUs(itersList[i]), "fit");
+
+      List<ReplayCosts.ShapeFactor> shapes = new ArrayList<>(List.of(new ReplayCosts.ShapeFactor(t, 1.0)));
+      for (int[] shape : new int[][] {{32, 64}, {16, 128}, {4, 512}, {2, 1024}}) {
+        int iters = 2048;
+        double us = waveUs(LibraryLaunch.fma(shape[1], shape[0], iters));
+        double factor = (us - overheadUs) / (iters * (double) b * t * nsPerThreadIter / 1000.0);
+        shapes.add(new ReplayCosts.ShapeFactor(shape[1], factor));
+        csv.row("fma", shape[0], shape[1], iters, 0, us, base.blockUs(iters), "shape x" + String.format("%.3f", factor));
       }
-      // Least squares for (k0, a, s) in us = k0 + waves*a + waves*iters*s.
-      double[][] ata = new double[3][3];
-      double[] atb = new double[3];
-      for (double[] p : pts) {
-        double[] row = {1, p[0], p[0] * p[1]};
-        for (int i = 0; i < 3; i++) {
-          atb[i] += row[i] * p[2];
-          for (int j = 0; j < 3; j++) ata[i][j] += row[i] * row[j];
-        }
+
+      // Mixed: copy time alone, and the compute branch from two iteration counts where arithmetic
+      // dominates the copy; the points in between (2048 iterations, and held-out ones) fit the overlap.
+      List<ReplayCosts.MixedPoint> mixed = new ArrayList<>();
+      List<double[]> overlapObs = new ArrayList<>(); // {iters, elemsPerSm, waveUs}
+      int lowIters = 4096, highIters = 16384;
+      for (int elems : new int[] {256, 1024, 4096, 16384}) {
+        double mem = waveUs(LibraryLaunch.stream(t, b, elems));
+        double lowUs = waveUs(LibraryLaunch.mixed(t, b, lowIters, elems));
+        double highUs = waveUs(LibraryLaunch.mixed(t, b, highIters, elems));
+        double midUs = waveUs(LibraryLaunch.mixed(t, b, 2048, elems));
+        double perIter = (highUs - lowUs) / (highIters - lowIters);
+        mixed.add(new ReplayCosts.MixedPoint((double) b * elems, mem, highUs - highIters * perIter, perIter));
+        overlapObs.add(new double[] {2048, (double) b * elems, midUs});
+        csv.row("stream", b, t, 0, elems, mem, mem, "mixed point");
+        csv.row("mixed", b, t, lowIters, elems, lowUs, Double.NaN, "mixed point");
+        csv.row("mixed", b, t, highIters, elems, highUs, Double.NaN, "mixed point");
       }
-      double[] x = solve3(ata, atb);
-      double k0 = x[0], overheadUs = Math.max(0, x[1]), slopeUs = x[2];
-      ReplayCosts costs = new ReplayCosts(slopeUs * 1000.0 / (b * t), overheadUs, b * t);
-      for (double[] p : pts) {
-        csv.row(b, t, (int) p[0], (int) p[1], (int) p[0] * wave, p[2] / 1000, (k0 + p[0] * costs.blockUs((int) p[1])) / 1000, "fit");
+      int[][] held = {{512, 512}, {1024, 2048}, {4096, 1024}, {2048, 8192}, {256, 4096}, {1024, 12288}};
+      for (int[] c : held) overlapObs.add(new double[] {c[0], (double) b * c[1], waveUs(LibraryLaunch.mixed(t, b, c[0], c[1]))});
+      double bestP = 8, bestErr = Double.MAX_VALUE;
+      for (double p : new double[] {1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 64}) {
+        ReplayCosts trial = new ReplayCosts(nsPerThreadIter, overheadUs, b * t, p, shapes, mixed);
+        double err = 0;
+        for (double[] o : overlapObs) err += Math.pow(Math.log(trial.mixedWaveUs((int) o[0], o[1], t) / o[2]), 2);
+        if (err < bestErr) { bestErr = err; bestP = p; }
       }
-      // Other shapes at the same 2048 threads per SM: the cost model should carry over.
-      for (int[] shape : new int[][] {{2, 1024}, {4, 512}, {16, 128}, {32, 64}}) {
-        int waves = 8, iters = 2048;
-        double ms = medianMs(LibraryLaunch.fma(shape[1], shape[0], iters), waves * dev.smCount * shape[0], all, null);
-        csv.row(shape[0], shape[1], waves, iters, waves * dev.smCount * shape[0], ms, (k0 + waves * costs.blockUs(iters)) / 1000, "check");
+      ReplayCosts costs = new ReplayCosts(nsPerThreadIter, overheadUs, b * t, bestP, shapes, mixed);
+      for (int i = 0; i < overlapObs.size(); i++) {
+        double[] o = overlapObs.get(i);
+        csv.row("mixed", b, t, (int) o[0], (int) (o[1] / b), o[2], costs.mixedWaveUs((int) o[0], o[1], t),
+            i < mixed.size() ? "overlap fit" : "check");
       }
-      log.printf("replay costs: %.5f ns per thread-iteration per SM, %.2f us per logical block, %.1f us per launch%n",
-          costs.fmaNsPerThreadIter(), costs.blockOverheadUs(), k0);
+      log.printf("replay costs: %.5f ns per thread-iteration per SM, %.2f us per logical block, copy/compute overlap p=%.1f; shapes %s%n",
+          costs.fmaNsPerThreadIter(), costs.blockOverheadUs(), costs.overlapP(), shapes);
       return costs;
     }
   }
@@ -229,6 +263,7 @@ public final class Calibrator {
 
   /** {launch call to first block start, µs (median); host cost of one atom launch call, µs}. */
   private double[] measureLaunchOverhead() {
+    eng.calibrateClock(); // fresh GPU-to-host clock offset: launch-to-start is a difference of the two clocks
     LibraryLaunch empty = LibraryLaunch.fma(256, 8, 0);
     int n = 300;
     double[] toStart = new double[n], roundTrip = new double[n];
@@ -316,12 +351,13 @@ public final class Calibrator {
   }
 
   /** Board power (NVML energy counter) idle, with FMA on n TPCs, and with stream/mixed on all. */
-  private Calibration.Power measurePower(ReplayCosts costs, double bwGBps) {
+  private Calibration.Power measurePower(ReplayCosts costs, double bwGBps, double deepIdleW) {
     double limitW = nvml.powerLimitW();
     double seconds = opt.powerSeconds();
     try (Csv csv = new Csv(opt.outDir().resolve("power.csv"), "kernel", "tpcs", "seconds", "meanPowerW", "sampledPowerW",
         "smClockMhz", "memClockMhz", "gpuUtilPct", "memUtilPct")) {
-      // Idle: nothing of ours runs (other tenants of a shared host may).
+      csv.row("idle-before-work", 0, 1.0, deepIdleW, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      // Idle between kernels: nothing of ours runs, clocks still up after the work above.
       sleepMs(300);
       long a = System.nanoTime();
       sleepMs((long) (seconds * 1000));
@@ -358,7 +394,7 @@ public final class Calibrator {
           idle, fmaW[fmaW.length - 1], slope, st[0], mx[0], limitW);
       notes.add(String.format("power: FMA on all TPCs %.0f W, streaming copy %.0f W, mixed %.0f W; maxW is the highest, "
           + "tpcShare = (FMA - idle) / (maxW - idle), dramShare = 1 - tpcShare", fmaW[fmaW.length - 1], st[0], mx[0]));
-      return new Calibration.Power(idle, maxW, tpcShare, 1 - tpcShare, slope, limitW, clockAtFull, true);
+      return new Calibration.Power(idle, deepIdleW, maxW, tpcShare, 1 - tpcShare, slope, limitW, clockAtFull, true);
     }
   }
 
@@ -366,10 +402,10 @@ public final class Calibrator {
   private double[] powerRun(LibraryLaunch w, int blocks, TpcSet mask) {
     AtomEngine.Pending p = eng.launch(w, 0, blocks, mask, dev.leastPriority, null);
     long t0 = System.nanoTime();
-    sleepMs(200); // skip the ramp: power and clocks settle within ~100 ms
+    sleepMs((long) Math.min(400, opt.powerSeconds() * 300)); // skip the ramp: NVML's power readings lag the load
     long a = System.nanoTime();
     eng.await(p);
-    long b = System.nanoTime() - 20_000_000L;
+    long b = System.nanoTime() - 30_000_000L;
     return new double[] {sampler.meanPowerW(a, b), sampler.mean(a, b, NvmlSampler.Sample::powerW), sampler.mean(a, b, s -> s.smMhz()),
         sampler.mean(a, b, s -> s.memMhz()), sampler.mean(a, b, s -> s.gpuUtilPct()), (System.nanoTime() - t0) / 1e9,
         sampler.mean(a, b, s -> s.memUtilPct())};
@@ -412,16 +448,18 @@ public final class Calibrator {
     int[] tpcs = IntStream.of(n, n / 2, n / 8).distinct().toArray();
     double worstFull = 0;
     try (Csv csv = new Csv(opt.outDir().resolve("replay_check.csv"), "kernel", "blocks", "blocksPerSm", "blockComputeUs",
-        "blockDramBytes", "libKernel", "threads", "iters", "elems", "tpcs", "modeledUs", "measuredUs", "errPct")) {
+        "blockDramBytes", "libKernel", "threads", "iters", "elems", "tpcs", "idealUs", "modeledUs", "measuredUs", "errPct")) {
       for (Kernel k : replayCheckKernels()) {
         LibraryLaunch w = mapper.map(k);
         for (int t : tpcs) {
-          double predicted = k.idealLatencyUs(s, t);
+          // What the modeled GPU gives for the kernel alone: launch overhead, then its ideal latency.
+          double ideal = k.idealLatencyUs(s, t);
+          double predicted = ideal + s.launchOverheadUs();
           double measured = medianMs(w, k.blocks(), TpcSet.range(0, t), null) * 1000;
           double err = (measured - predicted) / predicted;
           if (t == n) worstFull = Math.max(worstFull, Math.abs(err));
           csv.row(k.name(), k.blocks(), k.blocksPerSm(s), k.work().blockComputeUs(), k.work().blockDramBytes(), w.kernel().symbol,
-              w.threadsPerBlock(), w.iters(), w.elems(), t, predicted, measured, 100 * err);
+              w.threadsPerBlock(), w.iters(), w.elems(), t, ideal, predicted, measured, 100 * err);
         }
       }
     }

@@ -33,11 +33,12 @@ public final class CudaBackend implements GpuBackend {
   /**
    * @param spec            the GPU the scenario names; null = the preset matching the device
    * @param calibrationDir  null = {@code calibration/<spec id>} if it exists, else datasheet costs
-   * @param gridFactor      physical blocks per resident slot (1 = one wave of physical blocks)
+   * @param gridFactor      physical blocks per resident slot: 1 = one per slot; 2 (default) keeps as many
+   *                        queued, which refill SMs whose blocks yielded to more urgent atoms
    * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML
    */
   public record Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs) {
-    public static Options defaults() { return new Options(0, null, null, 1.0, 20.0); }
+    public static Options defaults() { return new Options(0, null, null, 2.0, 20.0); }
     public Options withSpec(GpuSpec s) { return new Options(deviceOrdinal, s, calibrationDir, gridFactor, nvmlPeriodMs); }
     public Options withCalibrationDir(Path p) { return new Options(deviceOrdinal, spec, p, gridFactor, nvmlPeriodMs); }
   }
@@ -62,6 +63,7 @@ public final class CudaBackend implements GpuBackend {
     @Override public void onAtomDone(AtomResult r) {}
   };
   private int smClockMhz;
+  private int memoryPartitions;
   private long timerSeq;
   private long blocksRun;
   private long events;
@@ -113,7 +115,7 @@ public final class CudaBackend implements GpuBackend {
       try {
         n = Nvml.open(device.pciBusId);
         s = new NvmlSampler(n, o.nvmlPeriodMs());
-      } catch (CudaUnavailableException | IllegalStateException e) {
+      } catch (IllegalStateException e) { // includes CudaUnavailableException: NVML missing
         missing = e.getMessage();
         if (n != null) n.close();
         n = null;
@@ -124,14 +126,23 @@ public final class CudaBackend implements GpuBackend {
     nvml = n;
     sampler = s;
     nvmlMissing = missing;
-    startEnergyMj = nvml != null ? nvml.energyMj() : 0;
+    startEnergyMj = energyMjOrMinus1();
     t0Ns = System.nanoTime();
   }
 
   /** Opens the GPU; throws {@link CudaUnavailableException} (one sentence) when there is none. */
   public static CudaBackend open(Options o) { return new CudaBackend(o); }
 
-  /** The preset of the device at hand, or a spec read off the device (one GPC per TPC group unknown). */
+  /**
+   * The GPU for a scenario naming {@code spec} (what the experiment runner calls): device 0,
+   * calibration from {@code calibration/<spec id>} when present, NVML sampled every 20 ms.
+   */
+  public CudaBackend(GpuSpec spec) { this(Options.defaults().withSpec(spec)); }
+
+  /**
+   * The preset of the device at hand, or a spec read off the device: its SM count and limits,
+   * with GPC layout, bandwidth, clocks and power of the H100 preset until calibrated.
+   */
   static GpuSpec specFor(CudaDevice d) {
     for (GpuSpec p : GpuSpec.PRESETS) {
       String model = p.id().startsWith("h100") ? "H100" : p.id().startsWith("a100") ? "A100" : p.id();
@@ -140,7 +151,7 @@ public final class CudaBackend implements GpuBackend {
     GpuSpec t = GpuSpec.H100_SXM;
     return new GpuSpec("cuda" + d.ordinal, d.name, new int[] {d.tpcCount()}, 2,
         new GpuSpec.SmLimits(d.maxThreadsPerSm, d.maxBlocksPerSm, 65536, d.maxSmemPerSmBytes),
-        t.memBandwidthGBps(), t.clocks(), t.power(), t.launchOverheadUs(), List.of());
+        t.memBandwidthGBps(), t.smBandwidthGBps(), t.clocks(), t.power(), t.launchOverheadUs(), 1.0, List.of());
   }
 
   public CudaDevice device() { return device; }
@@ -184,6 +195,15 @@ public final class CudaBackend implements GpuBackend {
       bindThread();
       engine.abort(p);
     }
+  }
+
+  /**
+   * Accepted and recorded, not enforced: without MIG (never reconfigured on a shared host) a real
+   * GPU cannot isolate DRAM bandwidth, so a MIG-like policy gets its static TPC split only.
+   */
+  @Override public void partitionMemory(List<TpcSet> partitions, double[] bandwidthShares) {
+    if (partitions.size() != bandwidthShares.length) throw new IllegalArgumentException("one bandwidth share per partition");
+    memoryPartitions = partitions.size();
   }
 
   /** Recorded and reported only; the GPU's clocks are never changed. */
@@ -242,7 +262,8 @@ public final class CudaBackend implements GpuBackend {
   }
 
   @Override public Telemetry telemetry() {
-    double energyJ = nvml != null ? (nvml.energyMj() - startEnergyMj) / 1000.0 : 0.0;
+    long mj = energyMjOrMinus1();
+    double energyJ = mj >= 0 && startEnergyMj >= 0 ? (mj - startEnergyMj) / 1000.0 : 0.0;
     return new Telemetry(nowMs(), busyTpcMs(busy, spec.tpcCount()), energyJ, blocksRun, events);
   }
 
@@ -263,6 +284,16 @@ public final class CudaBackend implements GpuBackend {
     return total;
   }
 
+  /** NVML's energy counter in mJ, or -1 without NVML or counter. */
+  private long energyMjOrMinus1() {
+    if (nvml == null) return -1;
+    try {
+      return nvml.energyMj();
+    } catch (IllegalStateException e) {
+      return -1;
+    }
+  }
+
   /** Summary of how the backend ran, for logs and result tables. */
   public Map<String, Object> stats() {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -275,6 +306,7 @@ public final class CudaBackend implements GpuBackend {
     m.put("clockSyncUncertaintyUs", engine.clockUncertaintyUs());
     m.put("modeledSmClockMhz", smClockMhz);
     m.put("nvml", nvmlMissing == null ? "sampled" : nvmlMissing);
+    if (memoryPartitions > 0) m.put("memoryPartitions", memoryPartitions + " requested, not enforced (TPC split only)");
     return m;
   }
 

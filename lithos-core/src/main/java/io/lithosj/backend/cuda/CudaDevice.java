@@ -30,6 +30,8 @@ public final class CudaDevice implements AutoCloseable {
   public final int maxBlocksPerSm;
   public final int maxSmemPerSmBytes;
   public final int reservedSmemPerBlockBytes;
+  /** Largest shared memory one block may ask for (static + dynamic, with the opt-in attribute). */
+  public final int maxSmemPerBlockOptinBytes;
   public final int driverVersion;
   /** CUDA stream priorities: {@code leastPriority} (numerically largest, e.g. 0) .. {@code greatestPriority} (e.g. -5). */
   public final int leastPriority;
@@ -56,6 +58,7 @@ public final class CudaDevice implements AutoCloseable {
     maxBlocksPerSm = attr(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_BLOCKS_PER_MULTIPROCESSOR);
     maxSmemPerSmBytes = attr(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR);
     reservedSmemPerBlockBytes = attr(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_RESERVED_SHARED_MEMORY_PER_BLOCK);
+    maxSmemPerBlockOptinBytes = attr(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
     if (attr(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY) == 0) {
       throw new CudaUnavailableException("GPU " + name + " cannot map host memory, which the CUDA backend needs for completions.");
     }
@@ -139,8 +142,8 @@ public final class CudaDevice implements AutoCloseable {
   public int tpcCount() { return smCount / 2; }
 
   /** Device memory, zeroed; freed on close. */
-  public CUdeviceptr alloc(long bytes) {
-    CUdeviceptr p = new CUdeviceptr();
+  public DevPtr alloc(long bytes) {
+    DevPtr p = new DevPtr();
     check(JCudaDriver.cuMemAlloc(p, bytes), "cuMemAlloc(" + bytes + " bytes)");
     deviceAllocs.add(p);
     if (bytes % 4 == 0) check(JCudaDriver.cuMemsetD32(p, 0, bytes / 4), "cuMemsetD32");
@@ -153,7 +156,7 @@ public final class CudaDevice implements AutoCloseable {
     check(JCudaDriver.cuMemHostAlloc(host, bytes, JCudaDriver.CU_MEMHOSTALLOC_DEVICEMAP | JCudaDriver.CU_MEMHOSTALLOC_PORTABLE),
         "cuMemHostAlloc(" + bytes + " bytes)");
     hostAllocs.add(host);
-    CUdeviceptr dev = new CUdeviceptr();
+    DevPtr dev = new DevPtr();
     check(JCudaDriver.cuMemHostGetDevicePointer(dev, host, 0), "cuMemHostGetDevicePointer");
     ByteBuffer buf = host.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
     for (int i = 0; i < bytes; i++) buf.put(i, (byte) 0);
@@ -161,7 +164,7 @@ public final class CudaDevice implements AutoCloseable {
   }
 
   /** A host-mapped buffer: {@code host} for copies, {@code device} for kernels, {@code buffer} to read/write here. */
-  public record Mapped(Pointer host, CUdeviceptr device, ByteBuffer buffer) {}
+  public record Mapped(Pointer host, DevPtr device, ByteBuffer buffer) {}
 
   public void copyToHost(int[] dst, CUdeviceptr src) {
     check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src, 4L * dst.length), "cuMemcpyDtoH");

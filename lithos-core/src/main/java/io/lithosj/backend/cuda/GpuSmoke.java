@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import jcuda.driver.CUdeviceptr;
+
 
 /**
  * {@code lithos gpu-smoke}: launches masked atoms of the verification kernel and checks on the
@@ -28,7 +28,7 @@ public final class GpuSmoke {
   private final PrintStream log;
   private final Csv csv;
   private final int capacity = 300_000;
-  private final CUdeviceptr hits, smids, phys;
+  private final DevPtr hits, smids, phys;
   private int failures;
 
   public GpuSmoke(CudaBackend backend, Path outDir, PrintStream log) {
@@ -49,6 +49,7 @@ public final class GpuSmoke {
       masks();
       concurrentDisjoint();
       starvedAtomIsRelaunched();
+      urgentAtomOutranksRunningOne();
       abort();
       backendContract();
     } finally {
@@ -70,7 +71,7 @@ public final class GpuSmoke {
     dev.fill(phys, -1, n);
   }
 
-  private int[] read(CUdeviceptr p, int n) {
+  private int[] read(DevPtr p, int n) {
     int[] v = new int[n];
     dev.copyToHost(v, p);
     return v;
@@ -118,7 +119,7 @@ public final class GpuSmoke {
   private void concurrentDisjoint() {
     int n = 30_000, tpcs = dev.tpcCount();
     reset(n);
-    LibraryLaunch w = LibraryLaunch.smoke(128, 8, 5_000);
+    LibraryLaunch w = LibraryLaunch.smoke(128, 8, 20_000); // ~0.6 ms per atom, well above launch gaps
     TpcSet[] parts = {TpcSet.range(0, tpcs / 3), TpcSet.range(tpcs / 3, 2 * tpcs / 3), TpcSet.range(2 * tpcs / 3, tpcs)};
     AtomEngine.Pending[] ps = new AtomEngine.Pending[3];
     for (int i = 0; i < 3; i++) ps[i] = eng.launch(w, i * n / 3, n / 3, parts[i], dev.leastPriority, null);
@@ -153,6 +154,33 @@ public final class GpuSmoke {
     record("starved atom relaunched", err.isEmpty() && after, bigN + smallN, String.format(
         "atom on %s behind a %.1f ms atom on %s: %d relaunches, all blocks once%s", small,
         (holder.lastEndGpuNs - holder.firstStartGpuNs) / 1e6, big, starved.continuations, err.isEmpty() ? "" : "; " + err));
+  }
+
+  /**
+   * Stream priority at block granularity: a long low-priority atom holds every TPC; an urgent
+   * atom on 8 of them gets its slots as soon as the running blocks finish (not when the long
+   * atom ends), and the long atom's rest is relaunched around it.
+   */
+  private void urgentAtomOutranksRunningOne() {
+    int tpcs = dev.tpcCount(), longN = 100_000, urgentN = 2_000;
+    reset(longN + urgentN);
+    TpcSet everything = TpcSet.range(0, tpcs), few = TpcSet.range(0, 8);
+    AtomEngine.Pending lazy = eng.launch(LibraryLaunch.smoke(256, 8, 50_000), 0, longN, everything, dev.leastPriority, null);
+    sleepMs(1);
+    AtomEngine.Pending urgent = eng.launch(LibraryLaunch.smoke(256, 8, 20_000), longN, urgentN, few, dev.greatestPriority, null);
+    eng.await(urgent);
+    long urgentDoneNs = System.nanoTime();
+    eng.await(lazy);
+    int[] h = read(hits, longN + urgentN), sm = read(smids, longN + urgentN);
+    String err = verify(h, sm, 0, longN, everything) + verify(h, sm, longN, longN + urgentN, few);
+    double urgentMs = (urgent.lastEndGpuNs - urgent.firstStartGpuNs) / 1e6;
+    double waitMs = (urgent.startHostNs() - urgent.launchNs) / 1e6;
+    double lazyLeftMs = (lazy.endHostNs() - urgentDoneNs) / 1e6;
+    boolean ok = err.isEmpty() && lazyLeftMs > 0.5 && waitMs < 0.5;
+    record("priority outranks running", ok, longN + urgentN, String.format(
+        "urgent atom on %s started %.3f ms after launch, ran %.2f ms, finished %.2f ms before the %.1f ms low-priority atom "
+            + "(%d relaunches of its rest)%s", few, waitMs, urgentMs, lazyLeftMs,
+        (lazy.lastEndGpuNs - lazy.firstStartGpuNs) / 1e6, lazy.continuations, err.isEmpty() ? "" : "; " + err));
   }
 
   /** Abort: blocks claimed before the abort word lands run once, the rest never. */

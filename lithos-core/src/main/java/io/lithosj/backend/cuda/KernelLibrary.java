@@ -26,6 +26,7 @@ public final class KernelLibrary {
   private final CUmodule module = new CUmodule();
   private final Map<LibKernel, CUfunction> functions = new EnumMap<>(LibKernel.class);
   private final Map<Long, Integer> smemCache = new HashMap<>();
+  private final Map<LibKernel, Integer> maxDynSmem = new EnumMap<>(LibKernel.class);
   public final String ptxResource;
 
   public KernelLibrary(CudaDevice device) {
@@ -36,14 +37,18 @@ public final class KernelLibrary {
     byte[] image = new byte[ptx.length + 1]; // the driver wants a NUL-terminated image
     System.arraycopy(ptx, 0, image, 0, ptx.length);
     check(JCudaDriver.cuModuleLoadData(module, image), "cuModuleLoadData(" + ptxResource + ")");
-    int maxDynSmem = device.maxSmemPerSmBytes - device.reservedSmemPerBlockBytes;
     for (LibKernel k : LibKernel.values()) {
       CUfunction f = new CUfunction();
       check(JCudaDriver.cuModuleGetFunction(f, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")");
       if (k.atomAware) {
-        // Residency is capped with dynamic shared memory (see smemForResidency), so allow all of it
-        // and ask for the largest shared-memory carveout.
-        check(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, maxDynSmem),
+        // Residency is capped with dynamic shared memory (see smemForResidency), so allow all a
+        // block may opt in to beside its static shared memory, with the largest carveout.
+        int[] staticSmem = new int[1];
+        check(JCudaDriver.cuFuncGetAttribute(staticSmem, CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f),
+            "cuFuncGetAttribute(" + k.symbol + ", SHARED_SIZE_BYTES)");
+        int dyn = device.maxSmemPerBlockOptinBytes - staticSmem[0];
+        maxDynSmem.put(k, dyn);
+        check(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, dyn),
             "cuFuncSetAttribute(" + k.symbol + ", MAX_DYNAMIC_SHARED_SIZE_BYTES)");
         check(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT, 100),
             "cuFuncSetAttribute(" + k.symbol + ", PREFERRED_SHARED_MEMORY_CARVEOUT)");
@@ -98,7 +103,7 @@ public final class KernelLibrary {
     long key = ((long) k.ordinal() << 40) | ((long) threads << 20) | blocksPerSm;
     Integer cached = smemCache.get(key);
     if (cached != null) return cached;
-    int lo = 0, hi = device.maxSmemPerSmBytes - device.reservedSmemPerBlockBytes;
+    int lo = 0, hi = maxDynSmem.get(k);
     int result;
     if (occupancy(k, threads, 0) <= blocksPerSm) {
       result = 0;

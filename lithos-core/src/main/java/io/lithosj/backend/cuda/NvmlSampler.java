@@ -28,9 +28,19 @@ public final class NvmlSampler implements AutoCloseable {
     thread.start();
   }
 
+  /** One reading; a field this GPU does not report is NaN or -1 rather than a failed sample. */
   private Sample read() {
-    int[] u = nvml.utilization();
-    return new Sample(System.nanoTime(), nvml.powerW(), nvml.energyMj(), nvml.smClockMhz(), nvml.memClockMhz(), u[0], u[1]);
+    int[] u = orElse(nvml::utilization, new int[] {-1, -1});
+    return new Sample(System.nanoTime(), orElse(nvml::powerW, Double.NaN), orElse(nvml::energyMj, -1L),
+        orElse(nvml::smClockMhz, -1), orElse(nvml::memClockMhz, -1), u[0], u[1]);
+  }
+
+  private static <T> T orElse(java.util.function.Supplier<T> read, T fallback) {
+    try {
+      return read.get();
+    } catch (IllegalStateException e) {
+      return fallback;
+    }
   }
 
   private void loop() {
@@ -75,7 +85,7 @@ public final class NvmlSampler implements AutoCloseable {
       if (s.hostNs >= fromNs && a == null) a = s;
       if (s.hostNs <= toNs) b = s;
     }
-    if (a == null || b == null || b.hostNs <= a.hostNs) return Double.NaN;
+    if (a == null || b == null || b.hostNs <= a.hostNs || a.energyMj < 0) return Double.NaN;
     return (b.energyMj - a.energyMj) / 1000.0;
   }
 
@@ -87,6 +97,7 @@ public final class NvmlSampler implements AutoCloseable {
       if (s.hostNs <= toNs) b = s;
     }
     if (a == null || b == null || b.hostNs <= a.hostNs) return Double.NaN;
+    if (a.energyMj < 0) return mean(fromNs, toNs, Sample::powerW); // no energy counter: average the readings
     return (b.energyMj - a.energyMj) / 1000.0 / ((b.hostNs - a.hostNs) / 1e9);
   }
 
