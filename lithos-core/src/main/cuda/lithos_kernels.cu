@@ -7,9 +7,9 @@
 // (start, end, claimed) to host-mapped memory and resets the slot, so a launch needs no extra
 // API call for its bookkeeping. An abort word equal to the atom's token stops further claims.
 //
-// Priorities: wantMasks[q] holds the TPCs wanted by in-flight atoms of priority level q (0 = most
-// urgent). Before each claim, a block yields (exits; the host relaunches the rest) when its TPC
-// is wanted at a more urgent level than its own, so a freed block slot goes to the most urgent
+// Priorities: wantAbove[level] holds the TPCs wanted by in-flight atoms more urgent than
+// priority level `level` (0 = most urgent). Before each claim, a block yields (exits; the host
+// relaunches the rest) when its TPC is in there, so a freed block slot goes to the most urgent
 // atom, as the hardware does for stream priorities with ordinary (non-persistent) blocks.
 //
 // Rebuild: scripts/build-ptx.sh (commits the PTX under src/main/resources/ptx/).
@@ -35,9 +35,9 @@ struct HostStatus {
 
 #define ATOM_PARAMS                                                                      \
   u64 maskLo, u64 maskHi, u32 tpcShift, u32 lo, u32 count, u32 slot, u32 token,          \
-  Slot *slots, HostStatus *status, const u32 *abortWords, u32 level, const u64 *wantMasks
+  Slot *slots, HostStatus *status, const u32 *abortWords, u32 level, const u64 *wantAbove
 
-#define CLAIM_ARGS count, slot, token, slots, abortWords, level, wantMasks, tpc
+#define CLAIM_ARGS count, slot, token, slots, abortWords, level, wantAbove, tpc
 
 __device__ __forceinline__ u32 smId() {
   u32 r;
@@ -57,23 +57,17 @@ __device__ __forceinline__ bool tpcInMask(u64 maskLo, u64 maskHi, u32 tpc) {
   return false;
 }
 
-// True when an atom of a more urgent level than `level` wants this TPC.
-__device__ __forceinline__ bool outranked(u32 level, const u64 *wantMasks, u32 tpc) {
-  const volatile u64 *w = wantMasks;
-  for (u32 q = 0; q < level; q++) {
-    if ((w[2 * q + (tpc >> 6)] >> (tpc & 63)) & 1ull) return true;
-  }
-  return false;
-}
-
 // Claims a logical block for the whole thread block; returns >= count when done, aborted or outranked.
+// The abort word and the outranking mask are loaded together, so a claim costs two L2 round trips.
 __device__ __forceinline__ u32 claim(u32 count, u32 slot, u32 token, Slot *slots, const u32 *abortWords,
-                                     u32 level, const u64 *wantMasks, u32 tpc) {
+                                     u32 level, const u64 *wantAbove, u32 tpc) {
   __shared__ u32 sId;
   __syncthreads();  // everyone has read the previous sId
   if (threadIdx.x == 0) {
+    u32 abortWord = *(const volatile u32 *)&abortWords[slot];
+    u64 above = ((const volatile u64 *)wantAbove)[2 * level + (tpc >> 6)];
     u32 id = 0xffffffffu;
-    if (*(const volatile u32 *)&abortWords[slot] != token && !outranked(level, wantMasks, tpc)) {
+    if (abortWord != token && !((above >> (tpc & 63)) & 1ull)) {
       id = atomicAdd(&slots[slot].next, 1u);
       if (id == 0) slots[slot].startNs = globalTimerNs();
     }

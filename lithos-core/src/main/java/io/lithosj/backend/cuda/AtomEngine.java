@@ -54,8 +54,8 @@ public final class AtomEngine implements AutoCloseable {
   private DevPtr bufA, bufB;
   private DevPtr smokeHits, smokeSmids, smokePhys;
   private final CUstream control;
-  /** Per priority level (0 = most urgent) the TPCs wanted by in-flight atoms, as the kernels read it. */
-  private final DevPtr wantMasks;
+  /** Per priority level (0 = most urgent) the TPCs wanted by in-flight atoms of more urgent levels, as kernels read it. */
+  private final DevPtr wantAbove;
   private final CudaDevice.Mapped wantStage;
   private final int[][] wantCount;
   private final int[] atomsAtLevel;
@@ -84,7 +84,7 @@ public final class AtomEngine implements AutoCloseable {
     abortSource = dev.allocMapped((long) SLOTS * 4);
     sink = dev.alloc(4096 * 4);
     int levels = dev.leastPriority - dev.greatestPriority + 1;
-    wantMasks = dev.alloc(16L * levels);
+    wantAbove = dev.alloc(16L * levels);
     wantStage = dev.allocMapped(16L * levels * WANT_STAGE_RING);
     wantCount = new int[levels][TpcSet.MAX_TPCS];
     atomsAtLevel = new int[levels];
@@ -375,7 +375,7 @@ public final class AtomEngine implements AutoCloseable {
     ParamCells c = cells.reset();
     c.i64(p.mask.lowWord()).i64(p.mask.highWord()).i32(1) // tpcShift: 2 SMs per TPC on Ampere and Hopper
         .i32(lo).i32(count).i32(p.slot).i32(p.token).ptr(slots).ptr(status.device()).ptr(abortWords)
-        .i32(level(p.cudaPriority)).ptr(wantMasks);
+        .i32(level(p.cudaPriority)).ptr(wantAbove);
     LibraryLaunch w = p.work;
     switch (w.kernel()) {
       case FMA -> fmaConstants(c.i32(w.iters()));
@@ -643,17 +643,17 @@ public final class AtomEngine implements AutoCloseable {
     int levels = atomsAtLevel.length, off = 16 * levels * wantStageNext;
     wantStageNext = (wantStageNext + 1) % WANT_STAGE_RING;
     boolean any = false;
+    long aboveLo = 0, aboveHi = 0; // union of the levels more urgent than l
     for (int l = 0; l < levels; l++) {
-      long lo = 0, hi = 0;
+      wantStage.buffer().putLong(off + 16 * l, aboveLo);
+      wantStage.buffer().putLong(off + 16 * l + 8, aboveHi);
+      any |= (aboveLo | aboveHi) != 0;
       for (int t = 0; t < TpcSet.MAX_TPCS && l < leastUrgent; t++) { // only less urgent atoms can be outranked
         if (wantCount[l][t] == 0) continue;
-        if (t < 64) lo |= 1L << t; else hi |= 1L << (t - 64);
+        if (t < 64) aboveLo |= 1L << t; else aboveHi |= 1L << (t - 64);
       }
-      any |= (lo | hi) != 0;
-      wantStage.buffer().putLong(off + 16 * l, lo);
-      wantStage.buffer().putLong(off + 16 * l + 8, hi);
     }
-    check(JCudaDriver.cuMemcpyHtoDAsync(wantMasks, wantStage.host().withByteOffset(off), 16L * levels, control),
+    check(JCudaDriver.cuMemcpyHtoDAsync(wantAbove, wantStage.host().withByteOffset(off), 16L * levels, control),
         "cuMemcpyHtoDAsync(wanted TPC masks)");
     anyWantedOnDevice = any;
     wantDirty = false;

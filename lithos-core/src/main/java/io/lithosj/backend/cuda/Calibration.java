@@ -21,12 +21,14 @@ import java.util.List;
  * @param launchOverheadUs     median host launch call to first block start, GPU idle
  * @param launchApiUs          host time of one launch call (atom kernel, through JCuda)
  * @param atomOverheadUs       extra time per atom when a kernel is cut into atoms run back to back
+ * @param atomFixedUs          what one atom kernel takes beyond its waves when run alone (launch call,
+ *                             first blocks, drain), event-timed
  */
 public record Calibration(
     String gpuId, String gpuName, String driverVersion, String cudaDriverApi, String date,
     int smCount, int tpcCount, double gridFactor,
     double memBandwidthGBps, double perTpcBandwidthGBps,
-    double launchOverheadUs, double launchApiUs, double atomOverheadUs, double clockSyncUncertaintyUs,
+    double launchOverheadUs, double launchApiUs, double atomOverheadUs, double atomFixedUs, double clockSyncUncertaintyUs,
     Power power, ReplayCosts replay, List<KernelFit> kernels, List<String> notes) {
 
   public static final String FILE = "calibration.json";

@@ -14,7 +14,7 @@ import io.lithosj.kernel.WorkProfile;
  *   <li>No DRAM traffic: {@code fma_atom} with the iterations that take {@code blockComputeUs}
  *       (times the GPU's {@code computeScale}).
  *   <li>DRAM traffic: each logical block copies {@code blockDramBytes} and gets the FMA
- *       iterations that, overlapped with a copy running at the GPU's per-SM bandwidth, take
+ *       iterations that, overlapped with its copy (as measured without DRAM contention), take
  *       {@code blockComputeUs} (the model's time without DRAM contention); contention then comes
  *       from the real traffic, as in the model. If the copy alone takes that long, it is
  *       {@code stream_atom} with no FMA work.
@@ -47,7 +47,7 @@ public final class ReplayMapper {
     int all = gpu.tpcCount();
     double residentPerSm = Math.min(k.blocks(), k.waveSize(gpu, all)) / (double) (all * gpu.smsPerTpc());
     double elemsPerSm = residentPerSm * elems;
-    double copyUs = elemsPerSm * LibraryLaunch.BYTES_PER_ELEM / (gpu.smBandwidthGBps() * 1000.0);
+    double copyUs = costs.mixedAt(elemsPerSm).memoryUs(); // measured without DRAM contention
     int iters = costs.mixedItersFor(w.blockComputeUs() * gpu.computeScale(), copyUs, elemsPerSm, threads);
     return iters == 0 ? LibraryLaunch.stream(threads, blocksPerSm, elems) : LibraryLaunch.mixed(threads, blocksPerSm, iters, elems);
   }

@@ -58,7 +58,7 @@ class ReplayMapperTest {
   }
 
   @Test void memoryBoundKernelStreamsItsBytes() {
-    // 64 KiB per 1 us block: even alone, an SM moves 8 x 64 KiB in 1 us only at 524 GB/s, above its 53 GB/s.
+    // 8 blocks x 64 KiB per SM take 107 us to copy even without contention: far above the 1 us block.
     Kernel k = new Kernel("copy", 8448, 256, 16, 0, new WorkProfile(1.0, 65536, 0.1));
     LibraryLaunch l = MAPPER.map(k);
     assertEquals(LibKernel.STREAM, l.kernel());
@@ -71,9 +71,8 @@ class ReplayMapperTest {
     LibraryLaunch l = MAPPER.map(k);
     assertEquals(LibKernel.MIXED, l.kernel());
     assertEquals(512, l.elems());
-    // copy at the per-SM cap: 8 blocks x 512 float4 x 32 B at 53 GB/s
-    double copyUs = 8 * 512 * 32 / (H100.smBandwidthGBps() * 1000);
     ReplayCosts.MixedPoint p = COSTS.mixedAt(8 * 512);
+    double copyUs = p.memoryUs(); // the measured uncontended copy of 8 blocks x 512 float4
     double computeUs = p.computeUs0() + l.iters() * p.usPerIter();
     assertEquals(100, COSTS.overlap(copyUs, computeUs), 0.1);
   }
@@ -115,8 +114,8 @@ class ReplayMapperTest {
     } else {
       // overlapped with a copy at the per-SM cap, the block takes its uncontended time, unless the copy alone is longer
       double elemsPerSm = Math.min(k.blocks(), k.waveSize(H100, 66)) / 132.0 * l.elems();
-      double copyUs = elemsPerSm * 32 / (H100.smBandwidthGBps() * 1000);
       ReplayCosts.MixedPoint p = COSTS.mixedAt(elemsPerSm);
+      double copyUs = p.memoryUs();
       double got = COSTS.overlap(copyUs, p.computeUs0() + l.iters() * p.usPerIter() * COSTS.shapeFactor(l.threadsPerBlock()));
       double perIter = p.usPerIter() * COSTS.shapeFactor(l.threadsPerBlock());
       if (l.iters() == 0) assertTrue(blockUs <= Math.max(copyUs, COSTS.overlap(copyUs, p.computeUs0())) + perIter);
