@@ -16,8 +16,8 @@ import java.util.List;
  * and power envelope from here ({@link #calibrated}); trace replay takes its per-unit costs.
  *
  * @param memBandwidthGBps     streaming copy over all TPCs (read + write bytes per second)
- * @param perTpcBandwidthGBps  the same kernel on one TPC: how far one TPC alone can pull (the modeled
- *                             GPU's per-SM cap is this over SMs per TPC)
+ * @param perTpcBandwidthGBps  the same kernel on one TPC: how far one TPC alone can pull
+ * @param smBandwidthGBps      per-SM cap of the modeled GPU, fitted to the streaming kernel on 1..all TPCs
  * @param launchOverheadUs     median host launch call to first block start, GPU idle
  * @param launchApiUs          host time of one launch call (atom kernel, through JCuda)
  * @param atomOverheadUs       extra time per atom when a kernel is cut into atoms run back to back
@@ -27,7 +27,7 @@ import java.util.List;
 public record Calibration(
     String gpuId, String gpuName, String driverVersion, String cudaDriverApi, String date,
     int smCount, int tpcCount, double gridFactor,
-    double memBandwidthGBps, double perTpcBandwidthGBps,
+    double memBandwidthGBps, double perTpcBandwidthGBps, double smBandwidthGBps,
     double launchOverheadUs, double launchApiUs, double atomOverheadUs, double atomFixedUs, double clockSyncUncertaintyUs,
     Power power, ReplayCosts replay, List<KernelFit> kernels, List<String> notes) {
 
@@ -81,7 +81,7 @@ public record Calibration(
           + base.id() + " (" + base.tpcCount() + " TPCs)");
     }
     GpuSpec s = base.withMemBandwidthGBps(memBandwidthGBps).withLaunchOverheadUs(launchOverheadUs)
-        .withSmBandwidthGBps(perTpcBandwidthGBps / base.smsPerTpc());
+        .withSmBandwidthGBps(smBandwidthGBps > 0 ? smBandwidthGBps : perTpcBandwidthGBps / base.smsPerTpc());
     if (power != null && power.measured()) {
       s = s.withPower(new GpuSpec.PowerModel(power.idleW(), power.maxW(), power.tpcShare(), power.dramShare(),
           base.power().clockExponent()));

@@ -67,6 +67,7 @@ public final class Calibrator {
       ReplayCosts costs = measureReplayCosts();
       double[] bw = measureBandwidth();
       List<Calibration.KernelFit> fits = scalingScans();
+      double smGBps = fitSmBandwidth(fits.stream().filter(f -> f.kernel().equals("stream")).findFirst().orElseThrow(), bw[0]);
       double[] launch = measureLaunchOverhead();
       double atomUs = measureAtomOverhead(costs);
       Calibration.Power power = opt.power() && sampler != null ? measurePower(costs, bw[0], deepIdleW)
@@ -76,7 +77,7 @@ public final class Calibrator {
       notes.add("latencies are medians of " + opt.reps() + " runs, timed with CUDA events; bandwidth counts read + write bytes");
       Calibration cal = new Calibration(spec.id(), dev.name, nvml != null ? nvml.driverVersion : "unknown",
           dev.driverVersionString(), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-          dev.smCount, dev.tpcCount(), eng.gridFactor(), bw[0], bw[1], launch[0], launch[1], atomUs, atomFixedUs,
+          dev.smCount, dev.tpcCount(), eng.gridFactor(), bw[0], bw[1], smGBps, launch[0], launch[1], atomUs, atomFixedUs,
           eng.clockUncertaintyUs(), power, costs, fits, notes);
       cal.write(opt.outDir());
       if (spec.tpcCount() == dev.tpcCount()) replayCheck(cal);
@@ -115,12 +116,22 @@ public final class Calibrator {
   /** Time of one wave on all TPCs: runs of 4 and 12 waves, differenced so fixed costs cancel. */
   private double waveUs(LibraryLaunch w) { return waveUs(w, all); }
 
-  /** Time of one wave on {@code mask}, from runs of 4 and 12 waves. */
+  /**
+   * Time of one wave on {@code mask}, from runs of 4 and 12 waves; short waves get more (so the
+   * difference spans at least 300 µs and event-timing noise stays small against it).
+   */
   private double waveUs(LibraryLaunch w, TpcSet mask) {
     int wave = mask.size() * 2 * w.blocksPerSm();
-    double t4 = medianMs(w, 4 * wave, mask, null), t12 = medianMs(w, 12 * wave, mask, null);
-    lastFixedUs = t4 * 1000 - 4 * (t12 - t4) * 1000 / 8;
-    return (t12 - t4) * 1000 / 8;
+    double t4 = medianMs(w, 4 * wave, mask, null) * 1000;
+    int many = 12;
+    double tMany = medianMs(w, many * wave, mask, null) * 1000;
+    if (tMany - t4 < 300) {
+      many = 4 + (int) Math.min(400, Math.ceil(8 * 300 / Math.max(1.0, tMany - t4)));
+      tMany = medianMs(w, many * wave, mask, null) * 1000;
+    }
+    double us = Math.max(0, (tMany - t4) / (many - 4));
+    lastFixedUs = t4 - 4 * us;
+    return us;
   }
 
   /** What the last {@link #waveUs} run of 4 waves took beyond its waves: launch, ramp and drain. */
@@ -167,15 +178,19 @@ public final class Calibrator {
       TpcSet part = TpcSet.range(0, Math.max(1, dev.tpcCount() / 4));
       List<ReplayCosts.MixedPoint> mixed = new ArrayList<>();
       List<double[]> overlapObs = new ArrayList<>(); // {iters, elemsPerSm, waveUs}
-      int lowIters = 4096, highIters = 16384;
+      double fmaIterUs = b * t * nsPerThreadIter / 1000.0;
       for (int elems : new int[] {256, 1024, 4096, 16384}) {
         double mem = waveUs(LibraryLaunch.stream(t, b, elems), part);
+        // Two iteration counts where arithmetic takes at least twice the copy, close to the range
+        // replay uses, so the intercept is not a long extrapolation.
+        int lowIters = (int) Math.max(512, Math.ceil(2 * mem / fmaIterUs)), highIters = 4 * lowIters;
         double lowUs = waveUs(LibraryLaunch.mixed(t, b, lowIters, elems), part);
         double highUs = waveUs(LibraryLaunch.mixed(t, b, highIters, elems), part);
-        double midUs = waveUs(LibraryLaunch.mixed(t, b, 2048, elems), part);
         double perIter = (highUs - lowUs) / (highIters - lowIters);
-        mixed.add(new ReplayCosts.MixedPoint((double) b * elems, mem, highUs - highIters * perIter, perIter));
-        overlapObs.add(new double[] {2048, (double) b * elems, midUs});
+        mixed.add(new ReplayCosts.MixedPoint((double) b * elems, mem, lowUs - lowIters * perIter, perIter));
+        for (int iters : new int[] {lowIters / 4, lowIters / 2}) {
+          overlapObs.add(new double[] {iters, (double) b * elems, waveUs(LibraryLaunch.mixed(t, b, iters, elems), part)});
+        }
         csv.row("stream", b, t, 0, elems, mem, mem, "mixed point");
         csv.row("mixed", b, t, lowIters, elems, lowUs, Double.NaN, "mixed point");
         csv.row("mixed", b, t, highIters, elems, highUs, Double.NaN, "mixed point");
@@ -193,7 +208,7 @@ public final class Calibrator {
       for (int i = 0; i < overlapObs.size(); i++) {
         double[] o = overlapObs.get(i);
         csv.row("mixed", b, t, (int) o[0], (int) (o[1] / b), o[2], costs.mixedWaveUs((int) o[0], o[1], t),
-            i < mixed.size() ? "overlap fit" : "check");
+            i < 2 * mixed.size() ? "overlap fit" : "check");
       }
       log.printf("replay costs: %.5f ns per thread-iteration per SM, %.2f us per logical block, copy/compute overlap p=%.1f, "
           + "%.1f us per atom kernel beyond its waves; shapes %s%n",
@@ -242,6 +257,29 @@ public final class Calibrator {
     }
     log.printf("bandwidth: %.0f GB/s on all TPCs (plain kernel, whole: %.0f), %.1f GB/s on one TPC%n", gbps, plainGbps, oneGbps);
     return new double[] {gbps, oneGbps};
+  }
+
+  /**
+   * The per-SM bandwidth cap that makes the modeled GPU's rule, min(SMs x cap, total), fit the
+   * streaming kernel's latency on 1..all TPCs best (relative error; the atom's fixed cost added).
+   * One TPC alone pulls more per SM than each of many do, so the 1-TPC figure would overstate it.
+   */
+  private double fitSmBandwidth(Calibration.KernelFit stream, double totalGBps) {
+    double bytes = 4.0 * dev.smCount * 8 * 8192 * LibraryLaunch.BYTES_PER_ELEM; // the scan's kernel
+    double fixedUs = Double.isNaN(atomFixedUs) ? 0 : atomFixedUs;
+    double best = Double.NaN, bestErr = Double.MAX_VALUE;
+    for (double cap = 5; cap <= 300; cap += 0.5) {
+      double err = 0;
+      for (int i = 0; i < stream.tpcs().length; i++) {
+        double gbps = Math.min(stream.tpcs()[i] * 2 * cap, totalGBps);
+        double predictedMs = (bytes / (gbps * 1e6)) + fixedUs / 1000;
+        err += Math.pow(Math.log(predictedMs / stream.latencyMs()[i]), 2);
+      }
+      if (err < bestErr) { bestErr = err; best = cap; }
+    }
+    log.printf("per-SM bandwidth cap fitted to the streaming scan: %.1f GB/s (rms error %.1f%%)%n", best,
+        100 * Math.sqrt(bestErr / stream.tpcs().length));
+    return best;
   }
 
   private int[] tpcCounts() {
