@@ -34,18 +34,20 @@ final class BenchCommand implements Callable<Integer> {
     Scenario s = ScenarioLoader.load(scenario).withPolicy(policy).withDurationMs(durationMs, durationMs * 0.1);
     Runner.run(s); // warm-up (JIT)
     double bestSim = 0;
+    double bestBlocks = 0;
     long events = 0;
     for (int i = 0; i < reps; i++) {
       RunResult r = Runner.run(s);
       events = r.events();
       bestSim = Math.max(bestSim, r.events() / (r.wallMs() / 1000.0));
+      bestBlocks = Math.max(bestBlocks, r.blocksRun() / (r.wallMs() / 1000.0));
     }
     baseline(events); // warm-up
     double bestBase = 0;
     for (int i = 0; i < reps; i++) bestBase = Math.max(bestBase, baseline(events));
     System.out.printf(Locale.ROOT, "scenario %s under %s, %.0f simulated ms, %d events per run%n",
         s.nameOrDefault(), policy, durationMs, events);
-    System.out.printf(Locale.ROOT, "modeled GPU:            %,.0f events/s%n", bestSim);
+    System.out.printf(Locale.ROOT, "modeled GPU:            %,.0f events/s (%,.0f thread blocks/s)%n", bestSim, bestBlocks);
     System.out.printf(Locale.ROOT, "baseline PriorityQueue: %,.0f events/s%n", bestBase);
     System.out.printf(Locale.ROOT, "ratio modeled/baseline: %.2f%n", bestSim / bestBase);
     return 0;

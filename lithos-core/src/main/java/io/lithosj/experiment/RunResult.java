@@ -23,7 +23,7 @@ import tech.tablesaw.api.Table;
  */
 public record RunResult(String scenario, String policy, String gpu, String backend, long seed, double durationMs,
                         List<TenantMetrics> tenants, double tpcUtilization, double energyJ, double avgPowerW,
-                        long events, double wallMs, Map<String, Double> policyMetrics,
+                        long events, long blocksRun, double wallMs, Map<String, Double> policyMetrics,
                         Map<String, Histogram> latencyHistograms) {
 
   public TenantMetrics tenant(String name) {

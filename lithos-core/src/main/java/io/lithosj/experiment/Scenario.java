@@ -196,8 +196,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       throw new ScenarioException(at + ".tpcQuota", "must be 0.." + g.tpcCount() + " on " + g.id() + ", was " + quota);
     }
     String type = c.type() == null ? "inference" : c.type();
-    int batch = c.batchSize() == null ? 1 : c.batchSize();
-    if (batch < 1) throw new ScenarioException(at + ".batchSize", "must be >= 1, was " + batch);
+    // absent: 1 for explicit kernels, the traced batch for a model (0 tells the library so)
+    int batch = c.batchSize() != null ? c.batchSize() : c.model() != null ? 0 : 1;
+    if (c.batchSize() != null && batch < 1) throw new ScenarioException(at + ".batchSize", "must be >= 1, was " + batch);
     List<Kernel> kernels = kernels(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {

@@ -108,7 +108,7 @@ public record GpuSpec(
       new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
       new SmLimits(2048, 32, 65536, 228 * 1024),
       2750.0, // streaming copy measured at ~2.75 TB/s on 33-66 TPCs
-      53.0,   // 2.55 TB/s on 24 TPCs = 48 SMs
+      75.0,   // copy probe in CUDA green contexts on the H100: ~75 GB/s per SM at 8-64 SMs (datasets/traces/PROVENANCE.md)
       new ClockRange(345, 1980, 15),
       new PowerModel(73.0, 700.0, 0.78, 0.22, 2.4),
       5.0,

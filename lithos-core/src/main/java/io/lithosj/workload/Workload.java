@@ -8,7 +8,10 @@ public sealed interface Workload {
   /** The kernels of one request or one iteration, in stream order. */
   List<Kernel> kernels();
 
-  /** Requests of a fixed kernel sequence arriving by {@code arrivals}, served FIFO one at a time. */
+  /**
+   * Requests of a fixed kernel sequence arriving by {@code arrivals}, served FIFO one at a time.
+   * {@code batchSize} is descriptive (0 = as the model's trace was measured).
+   */
   record Inference(List<Kernel> kernels, Arrivals arrivals, int batchSize) implements Workload {
     public Inference {
       kernels = List.copyOf(kernels);

@@ -61,7 +61,9 @@ public final class SimGpu implements GpuBackend {
   private final double[] smDemandGBps;
   private final double smCapGBps;
 
-  // running blocks, pooled in arrays
+  // running block groups, pooled in arrays: blocks of one atom started on one SM at one instant
+  // finish together, so they are one record and one event (an exact shortcut, ~blocks-per-SM fewer events)
+  private int[] blkCount = new int[4096];
   private int[] blkAtom = new int[4096];
   private int[] blkSm = new int[4096];
   private double[] blkDemand = new double[4096];
@@ -173,8 +175,8 @@ public final class SimGpu implements GpuBackend {
     int killed = 0;
     for (int b = 0; b < blkHighWater; b++) {
       if (blkLive[b] && blkAtom[b] == a.index) {
+        killed += blkCount[b];
         releaseBlock(b);
-        killed++;
       }
     }
     a.finished = true;
@@ -245,10 +247,11 @@ public final class SimGpu implements GpuBackend {
     if (!blkLive[b]) return; // killed by an abort
     AtomState a = atoms.get(blkAtom[b]);
     int sm = blkSm[b];
+    int n = blkCount[b];
     releaseBlock(b);
-    blocksRun++;
-    a.running--;
-    a.done++;
+    blocksRun += n;
+    a.running -= n;
+    a.done += n;
     if (a.done == a.size) {
       a.finished = true;
       a.endMs = now;
@@ -268,7 +271,8 @@ public final class SimGpu implements GpuBackend {
         i++;
         continue;
       }
-      while (a.nextBlock < a.size && fits(a, sm)) startBlock(a, sm);
+      int n = Math.min(a.size - a.nextBlock, fitting(a, sm));
+      if (n > 0) startBlocks(a, sm, n);
       if (a.nextBlock == a.size) {
         pending.remove(i); // all its blocks started
       } else {
@@ -278,29 +282,33 @@ public final class SimGpu implements GpuBackend {
     }
   }
 
-  private boolean fits(AtomState a, int sm) {
+  /** How many more blocks of {@code a} fit on {@code sm} (the occupancy calculation on what is left). */
+  private int fitting(AtomState a, int sm) {
     GpuSpec.SmLimits l = spec.smLimits();
-    return usedBlocks[sm] < l.maxBlocks()
-        && usedThreads[sm] + a.threads <= l.maxThreads()
-        && usedRegs[sm] + a.regs <= l.registers()
-        && usedSmem[sm] + a.smem <= l.sharedMemBytes();
+    int n = l.maxBlocks() - usedBlocks[sm];
+    n = Math.min(n, (l.maxThreads() - usedThreads[sm]) / a.threads);
+    n = Math.min(n, (l.registers() - usedRegs[sm]) / a.regs);
+    if (a.smem > 0) n = Math.min(n, (l.sharedMemBytes() - usedSmem[sm]) / a.smem);
+    return Math.max(0, n);
   }
 
-  private void startBlock(AtomState a, int sm) {
+  private void startBlocks(AtomState a, int sm, int n) {
     if (a.startMs < 0) a.startMs = now;
-    a.nextBlock++;
-    a.running++;
+    a.nextBlock += n;
+    a.running += n;
     int b = allocBlock();
+    blkCount[b] = n;
     blkAtom[b] = a.index;
     blkSm[b] = sm;
-    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+    blkDemand[b] = n * a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
     blkLive[b] = true;
-    usedThreads[sm] += a.threads;
-    usedRegs[sm] += a.regs;
-    usedSmem[sm] += a.smem;
-    usedBlocks[sm]++;
+    usedThreads[sm] += n * a.threads;
+    usedRegs[sm] += n * a.regs;
+    usedSmem[sm] += n * a.smem;
+    usedBlocks[sm] += n;
     int tpc = sm / smsPerTpc;
-    if (residentPerTpc[tpc]++ == 0) busyTpcs++;
+    if (residentPerTpc[tpc] == 0) busyTpcs++;
+    residentPerTpc[tpc] += n;
     addDemand(sm, blkDemand[b]);
     if (startedCount == started.length) started = Arrays.copyOf(started, startedCount * 2);
     started[startedCount++] = b;
@@ -330,13 +338,15 @@ public final class SimGpu implements GpuBackend {
   private void releaseBlock(int b) {
     int sm = blkSm[b];
     AtomState a = atoms.get(blkAtom[b]);
-    usedThreads[sm] -= a.threads;
-    usedRegs[sm] -= a.regs;
-    usedSmem[sm] -= a.smem;
-    usedBlocks[sm]--;
+    int n = blkCount[b];
+    usedThreads[sm] -= n * a.threads;
+    usedRegs[sm] -= n * a.regs;
+    usedSmem[sm] -= n * a.smem;
+    usedBlocks[sm] -= n;
     addDemand(sm, -blkDemand[b]);
     int tpc = sm / smsPerTpc;
-    if (--residentPerTpc[tpc] == 0) busyTpcs--;
+    residentPerTpc[tpc] -= n;
+    if (residentPerTpc[tpc] == 0) busyTpcs--;
     blkLive[b] = false;
     freeBlk[freeBlkCount++] = b;
   }
@@ -345,6 +355,7 @@ public final class SimGpu implements GpuBackend {
     if (freeBlkCount > 0) return freeBlk[--freeBlkCount];
     if (blkHighWater == blkAtom.length) {
       int n = blkAtom.length * 2;
+      blkCount = Arrays.copyOf(blkCount, n);
       blkAtom = Arrays.copyOf(blkAtom, n);
       blkSm = Arrays.copyOf(blkSm, n);
       blkDemand = Arrays.copyOf(blkDemand, n);

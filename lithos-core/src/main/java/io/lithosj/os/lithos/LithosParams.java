@@ -33,6 +33,14 @@ public final class LithosParams {
   /** Right-sizing slip k: latency(n) &le; (1+k) · latency(all TPCs). Paper: &lt;4% slowdown. */
   public double rightSizeSlip = 0.04;
 
+  /**
+   * How the right-sizer picks a TPC count: {@code fit} = the paper's line {@code m/n + b} through
+   * the predicted latencies on 1 TPC and on all TPCs (raised to a wave boundary when needed);
+   * {@code search} = the fewest TPCs the predictor itself says meet the slip (finds the knee of
+   * DRAM-saturating and small-grid kernels that the line misses).
+   */
+  public String rightSizeModel = "fit";
+
   /** Power-management slip k: Σ w·s·(fmax/f − 1) &le; k. Paper operating point: 7%. */
   public double powerSlip = 0.07;
 
@@ -70,6 +78,9 @@ public final class LithosParams {
     }
     if (!(powerSlip >= 0) || !Double.isFinite(powerSlip)) {
       throw new IllegalArgumentException("powerSlip must be >= 0, was " + powerSlip);
+    }
+    if (!"fit".equals(rightSizeModel) && !"search".equals(rightSizeModel)) {
+      throw new IllegalArgumentException("rightSizeModel must be 'fit' or 'search', was '" + rightSizeModel + "'");
     }
     if (!"prior".equals(coldStart) && !"measure".equals(coldStart)) {
       throw new IllegalArgumentException("coldStart must be 'prior' or 'measure', was '" + coldStart + "'");

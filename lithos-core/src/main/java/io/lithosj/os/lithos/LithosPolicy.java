@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * LithOS: TPC scheduler with stealing, kernel atomizer, latency predictor, right-sizer and power
@@ -41,7 +42,7 @@ public final class LithosPolicy implements Policy {
   private final Demand demand = new Demand();
 
   // metrics
-  private long atomsLaunched, launchesDone;
+  private long atomsLaunched, launchesDone, deadlineAtoms;
   private long targetsComputed;
   private double startMs, stolenTpcMs, targetTpcsSum, clockMhzMs, lastClockChangeMs;
   private int lastClockMhz;
@@ -100,8 +101,7 @@ public final class LithosPolicy implements Policy {
     if (run == null) throw new IllegalStateException("lithos: completion of unknown atom " + atom.id());
     scheduler.release(atom);
     learn(run, r);
-    int foreign = atom.tpcs().minus(scheduler.owned(atom.tenant())).size();
-    stolenTpcMs += foreign * (r.endMs() - run.launchMs);
+    stolenTpcMs += scheduler.stolenIn(atom.tpcs(), atom.tenant()) * (r.endMs() - run.launchMs);
     LaunchState ls = run.launch;
     ls.blocksDone += atom.blocks();
     if (ls.blocksDone == ls.launch.blocks()) {
@@ -111,7 +111,9 @@ public final class LithosPolicy implements Policy {
       launchesDone++;
       if (p.nextKernelHoldUs > 0 && moreKernelsFollow(t.spec, ls.launch) && t.queue.isEmpty()) {
         t.holdUntilMs = ctx.nowMs() + p.nextKernelHoldUs / 1000.0;
-        ctx.at(t.holdUntilMs, this::requestDispatch);
+        ctx.at(t.holdUntilMs, () -> {
+          if (t.queue.isEmpty() && ctx.nowMs() >= t.holdUntilMs) requestDispatch(); // hold ran out unused
+        });
       }
     }
     requestDispatch();
@@ -128,6 +130,7 @@ public final class LithosPolicy implements Policy {
     m.put("atoms", (double) atomsLaunched);
     m.put("atomsPerLaunch", launchesDone == 0 ? Double.NaN : (double) atomsLaunched / launchesDone);
     m.put("stolenTpcMs", stolenTpcMs);
+    m.put("deadlineLentAtoms", (double) deadlineAtoms);
     m.put("meanTargetTpcs", targetsComputed == 0 ? Double.NaN : targetTpcsSum / targetsComputed);
     double elapsed = ctx == null ? 0 : ctx.nowMs() - startMs;
     double clockMs = ctx == null ? 0 : clockMhzMs + (ctx.nowMs() - lastClockChangeMs) * lastClockMhz;
@@ -194,40 +197,63 @@ public final class LithosPolicy implements Policy {
       return Math.max(0, Math.min(target(ls) - scheduler.heldBy(t), needed));
     }
 
-    @Override public boolean lends(int owner) {
+    @Override public double lendUntilMs(int owner) {
       Tenant o = tenants[owner];
-      boolean holding = o.queue.isEmpty() && ctx.nowMs() < o.holdUntilMs;
-      return !holding && wantTpcs(owner) == 0;
+      LaunchState head = o.queue.peekFirst();
+      if (head == null) return ctx.nowMs() < o.holdUntilMs ? Double.NaN : Double.POSITIVE_INFINITY;
+      if (wantTpcs(owner) > 0) return Double.NaN;
+      // Busy on fewer TPCs than it owns: lend its spare ones until its in-flight work should end.
+      double endMs = Double.NEGATIVE_INFINITY;
+      for (Running r : running.values()) {
+        if (r.atom.tenant() != owner) continue;
+        if (Double.isNaN(r.predictedUs)) return Double.NaN; // unknown end: lend nothing
+        endMs = Math.max(endMs, r.launchMs + (gpu.launchOverheadUs() + r.predictedUs) / 1000.0);
+      }
+      if (endMs == Double.NEGATIVE_INFINITY) return Double.NaN;
+      if (head.remaining() > 0) {
+        endMs += predictor.predictUs(head.launch.kernel(), head.remaining(), target(head))
+            * power.slowdown(power.sensitivity(head.launch.kernel()), ctx.smClockMhz()) / 1000.0;
+      }
+      return endMs; // NaN when a prediction is missing: then nothing is lent
     }
 
-    @Override public void run(int t, TpcSet tpcs) { launchAtom(t, tpcs); }
+    @Override public boolean run(int t, TpcSet tpcs, double untilMs) { return launchAtom(t, tpcs, untilMs); }
   }
 
-  private void launchAtom(int t, TpcSet tpcs) {
+  private boolean launchAtom(int t, TpcSet tpcs, double untilMs) {
     LaunchState ls = tenants[t].queue.peekFirst();
     Kernel k = ls.launch.kernel();
     int n = tpcs.size();
     double s = power.sensitivity(k);
     double slow = power.slowdown(s, ctx.smClockMhz());
-    int blocks = p.atomization
-        ? atomizer.nextAtomBlocks(k, ls.remaining(), n, b -> predictor.predictUs(k, b, n) * slow)
-        : ls.remaining();
+    IntToDoubleFunction predictUs = b -> predictor.predictUs(k, b, n) * slow;
+    int blocks;
+    if (untilMs == Double.POSITIVE_INFINITY) {
+      blocks = p.atomization ? atomizer.nextAtomBlocks(k, ls.remaining(), n, predictUs) : ls.remaining();
+    } else {
+      double budgetUs = (untilMs - ctx.nowMs()) * 1000.0 - gpu.launchOverheadUs();
+      blocks = p.atomization ? atomizer.nextAtomBlocksWithin(k, ls.remaining(), n, predictUs, budgetUs)
+          : predictUs.applyAsDouble(ls.remaining()) <= budgetUs ? ls.remaining() : 0;
+      if (blocks == 0) return false;
+      deadlineAtoms++;
+    }
     Atom atom = ctx.atom(ls.launch, ls.nextBlock, ls.nextBlock + blocks, tpcs,
         tenants[t].spec.isHighPriority() ? p.hpAtomPriority : 0);
     scheduler.assign(atom);
     ls.nextBlock += blocks;
-    double predictedUs = predictor.predictUs(k, blocks, n) * slow;
-    running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s));
+    double predictedUs = predictUs.applyAsDouble(blocks);
+    running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s, ctx.smClockMhz()));
     atomsLaunched++;
     ctx.launch(atom);
+    return true;
   }
 
   private int target(LaunchState ls) {
     if (ls.targetTpcs == 0) {
       Kernel k = ls.launch.kernel();
-      ls.targetTpcs = p.rightSizing
-          ? rightSizer.rightSize(n -> predictor.predictKernelUs(k, n))
-          : gpu.tpcCount();
+      IntToDoubleFunction latencyUs = n -> predictor.predictKernelUs(k, n);
+      ls.targetTpcs = !p.rightSizing ? gpu.tpcCount()
+          : "search".equals(p.rightSizeModel) ? rightSizer.search(latencyUs) : rightSizer.rightSize(latencyUs);
       targetTpcsSum += ls.targetTpcs;
       targetsComputed++;
     }
@@ -269,6 +295,13 @@ public final class LithosPolicy implements Policy {
       lastClockChangeMs = now;
       lastClockMhz = actual;
       power.clockChanged(now, actual);
+      // Atoms launched this instant start their blocks after the launch overhead, at the new clock.
+      for (Map.Entry<Long, Running> e : running.entrySet()) {
+        Running r = e.getValue();
+        if (r.launchMs != now || r.predictedAtMhz == actual) continue;
+        double us = r.predictedUs / power.slowdown(r.sensitivity, r.predictedAtMhz) * power.slowdown(r.sensitivity, actual);
+        e.setValue(new Running(r.atom, r.launch, r.launchMs, us, r.sensitivity, actual));
+      }
     }
     power.forgetBefore(oldestLaunchMs);
   }
@@ -300,5 +333,7 @@ public final class LithosPolicy implements Policy {
     int remaining() { return launch.blocks() - nextBlock; }
   }
 
-  private record Running(Atom atom, LaunchState launch, double launchMs, double predictedUs, double sensitivity) {}
+  /** {@code predictedUs} is at {@code predictedAtMhz}, the clock its blocks will start at. */
+  private record Running(Atom atom, LaunchState launch, double launchMs, double predictedUs, double sensitivity,
+                         int predictedAtMhz) {}
 }

@@ -12,6 +12,11 @@ import java.util.function.IntToDoubleFunction;
  * wave boundary (e.g. 132 one-block-per-SM blocks need two waves on 64 TPCs but one on 66). Our
  * choice: the fitted count is the starting point and is raised until the caller's wave-aware
  * predictor agrees it meets the slip.
+ *
+ * <p>The line also over-allocates for kernels whose latency has a kink, such as streaming kernels
+ * that saturate DRAM at a third of the GPU: a line through n = 1 and n = all cannot bend there.
+ * {@link #search} is the alternative the {@code rightSizeModel=search} parameter selects: the
+ * fewest TPCs the (wave- and bandwidth-aware) predictor says meet the slip.
  */
 public final class RightSizer {
   /** {@code latency(n) = mUs / n + bUs}. */
@@ -61,5 +66,16 @@ public final class RightSizer {
     double limit = (1 + slip) * all * (1 + 1e-9);
     while (n < tpcCount && latencyUs.applyAsDouble(n) > limit) n++;
     return n;
+  }
+
+  /** Fewest {@code n} whose predicted latency is within the slip (scan, no fitted model); all when unknown. */
+  public int search(IntToDoubleFunction latencyUs) {
+    double all = latencyUs.applyAsDouble(tpcCount);
+    if (Double.isNaN(all)) return tpcCount;
+    double limit = (1 + slip) * all * (1 + 1e-9);
+    for (int n = 1; n < tpcCount; n++) {
+      if (latencyUs.applyAsDouble(n) <= limit) return n;
+    }
+    return tpcCount;
   }
 }

@@ -98,6 +98,13 @@ public final class TpcScheduler {
   public int heldBy(int tenant) { return heldCount[tenant]; }
   public TpcSet freeOwnedBy(int tenant) { return free.intersect(owned[tenant]); }
 
+  /** How many of {@code tpcs} belong to a tenant other than {@code tenant} (the pool excluded). */
+  public int stolenIn(TpcSet tpcs, int tenant) {
+    int n = 0;
+    for (int x : tpcs) if (owner[x] != tenant && owner[x] != NONE) n++;
+    return n;
+  }
+
   /** TPCs held by a tenant other than their owner. */
   public int stolenCount() {
     int n = 0;
@@ -137,54 +144,71 @@ public final class TpcScheduler {
     /** TPCs {@code tenant} could use now for its next atom (0 = nothing to run or enough held). */
     int wantTpcs(int tenant);
 
-    /** Whether {@code owner}'s idle TPCs may be lent now (false while it keeps them for its next kernel). */
-    boolean lends(int owner);
+    /**
+     * Until when {@code owner}'s idle TPCs may be lent: {@code +inf} freely (the owner is idle),
+     * a time for atoms predicted to end by then (the owner is busy on fewer TPCs than it owns),
+     * NaN not at all (the owner is about to need them).
+     */
+    double lendUntilMs(int owner);
 
-    /** Launch one atom of {@code tenant} on exactly {@code tpcs} (the callee calls {@link #assign}). */
-    void run(int tenant, TpcSet tpcs);
+    /**
+     * Launch one atom of {@code tenant} on exactly {@code tpcs}, predicted to end by
+     * {@code untilMs} (the callee calls {@link #assign}); false, launching nothing, when not even
+     * its smallest atom would end in time.
+     */
+    boolean run(int tenant, TpcSet tpcs, double untilMs);
   }
 
   /**
-   * Spatial dispatch: first every tenant, in {@code order}, runs on its own idle TPCs; then, again
-   * in {@code order}, tenants that still want TPCs take the unowned pool and, with
-   * {@code stealing}, idle TPCs of owners that lend. An owner that has work never lends (phase 1
-   * already took its idle TPCs), so a stolen TPC comes back when the atom on it ends. Loops until
-   * no tenant wants a usable idle TPC, so it is work-conserving.
+   * Spatial dispatch. Phase 1: every tenant, in {@code order}, runs on its own idle TPCs. Phase 2,
+   * again in {@code order}: tenants that still want TPCs take the unowned pool and, with
+   * {@code stealing}, idle TPCs of idle owners; then TPCs that busy owners lend until a deadline,
+   * if an atom fits before it. An owner with work never lends (phase 1 took its idle TPCs), so a
+   * stolen TPC comes back when the atom on it ends. Work-conserving: afterwards no tenant wants
+   * TPCs while an own, pool or freely lent TPC is idle.
    */
   public void dispatch(int[] order, boolean stealing, Demand demand) {
     for (int t : order) {
       for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
         TpcSet own = freeOwnedBy(t);
-        if (own.isEmpty()) break;
-        runChecked(t, pick(own, want, t), demand);
+        if (own.isEmpty() || !runChecked(t, pick(own, want, t), Double.POSITIVE_INFINITY, demand)) break;
       }
     }
     for (int t : order) {
       for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
-        TpcSet usable = usableBy(t, stealing, demand);
-        if (usable.isEmpty()) break;
-        runChecked(t, pick(usable, want, t), demand);
+        TpcSet free = usableBy(t, stealing, demand);
+        if (free.isEmpty() || !runChecked(t, pick(free, want, t), Double.POSITIVE_INFINITY, demand)) break;
+      }
+      if (!stealing) continue;
+      for (int o = 0; o < owned.length; o++) { // busy owners' spare TPCs, for atoms that end in time
+        double until = demand.lendUntilMs(o);
+        if (o == t || Double.isNaN(until) || until == Double.POSITIVE_INFINITY) continue;
+        for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
+          TpcSet spare = freeOwnedBy(o);
+          if (spare.isEmpty() || !runChecked(t, pick(spare, want, t), until, demand)) break;
+        }
       }
     }
   }
 
-  /** Idle TPCs {@code tenant} may take: its own, the unowned pool, and lent ones when stealing. */
+  /** Idle TPCs {@code tenant} may take without a deadline: its own, the pool, and idle owners' when stealing. */
   public TpcSet usableBy(int tenant, boolean stealing, Demand demand) {
     TpcSet r = TpcSet.EMPTY;
     for (int x = free.first(); x >= 0; x = free.next(x + 1)) {
       int o = owner[x];
-      if (o == tenant || o == NONE || (stealing && demand.lends(o))) r = r.with(x);
+      if (o == tenant || o == NONE || (stealing && demand.lendUntilMs(o) == Double.POSITIVE_INFINITY)) r = r.with(x);
     }
     return r;
   }
 
-  private void runChecked(int tenant, TpcSet tpcs, Demand demand) {
+  private boolean runChecked(int tenant, TpcSet tpcs, double untilMs, Demand demand) {
     TpcSet before = free;
-    demand.run(tenant, tpcs);
-    if (!before.minus(free).equals(tpcs)) {
-      throw new IllegalStateException("dispatch gave tenant " + tenant + " TPCs " + tpcs + " but it took "
-          + before.minus(free));
+    boolean ran = demand.run(tenant, tpcs, untilMs);
+    TpcSet taken = before.minus(free);
+    if (ran ? !taken.equals(tpcs) : !taken.isEmpty()) {
+      throw new IllegalStateException("dispatch gave tenant " + tenant + " TPCs " + tpcs + " but it took " + taken);
     }
+    return ran;
   }
 
   /** Mark the atom's TPCs busy; refuses a TPC that already runs an atom. */

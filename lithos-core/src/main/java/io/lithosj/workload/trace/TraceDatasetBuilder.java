@@ -1,0 +1,223 @@
+package io.lithosj.workload.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Turns what {@code datasets/collect_traces.py} measured into the compact dataset: for each
+ * {@code <id>.trace.json.gz} in the raw folder, one {@code <id>.csv.gz} ({@link ModelTrace}) plus
+ * an {@code index.json} listing them.
+ *
+ * <p>Per model: the Chrome trace's requests are read with {@link ChromeTraceImporter}; the first
+ * request's kernel sequence is the one kept, each kernel's duration the median over all requests
+ * (paired by {@link SequenceAligner}). Then the re-runs on fewer SMs ({@code <id>.scaling.tsv.gz},
+ * the whole request, and {@code <id>.scaling-<part>.tsv.gz}, partial runs) are paired kernel by
+ * kernel with that sequence; a pairing counts only if the re-run's whole-GPU duration agrees with
+ * the trace's (within 25% + 1 µs), which rejects a same-named kernel of another shape. The first
+ * source that pairs a kernel gives its scaling durations (medians over the re-run's iterations).
+ *
+ * <p>Usage: {@code java ... TraceDatasetBuilder datasets/traces/raw datasets/traces}
+ */
+public final class TraceDatasetBuilder {
+  static final double AGREE_REL = 0.25;
+  static final double AGREE_ABS_US = 1.0;
+
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What was built for one model, for the index and the log. */
+  public record Built(ModelTrace trace, int requests, int unassigned, Map<String, Integer> pairedBySource,
+                      int rejectedPairs) {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: TraceDatasetBuilder <raw folder> <output folder>");
+      System.exit(2);
+    }
+    List<Built> built = new TraceDatasetBuilder().buildAll(Path.of(args[0]), Path.of(args[1]));
+    for (Built b : built) {
+      ModelTrace t = b.trace();
+      System.out.printf(Locale.ROOT, "%-30s %6d kernels %9.3f ms  scaling %s  rejected %d%n", t.id(),
+          t.kernels().size(), t.kernelUs() / 1000, b.pairedBySource(), b.rejectedPairs());
+    }
+  }
+
+  public List<Built> buildAll(Path raw, Path out) throws IOException {
+    JsonNode manifest = json.readTree(raw.resolve("manifest.json").toFile());
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, "*.trace.json.gz")) {
+      for (Path p : ds) ids.add(p.getFileName().toString().replace(".trace.json.gz", ""));
+    }
+    ids.sort(null);
+    Files.createDirectories(out);
+    List<Built> all = new ArrayList<>();
+    ArrayNode index = json.createArrayNode();
+    for (String id : ids) {
+      Built b = build(raw, id, manifest.path("models").path(id), manifest.path("env"));
+      try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out.resolve(id + ".csv.gz")))) {
+        b.trace().write(o);
+      }
+      ObjectNode e = index.addObject();
+      e.put("id", id);
+      e.put("file", id + ".csv.gz");
+      e.put("kind", b.trace().meta().get("kind"));
+      e.put("model", b.trace().meta().get("model"));
+      e.put("kernels", b.trace().kernels().size());
+      e.put("kernelMs", Math.round(b.trace().kernelUs()) / 1000.0);
+      all.add(b);
+    }
+    json.writeValue(out.resolve("index.json").toFile(), index);
+    return all;
+  }
+
+  /** Builds one model's compact trace from its raw files. */
+  public Built build(Path raw, String id, JsonNode modelMeta, JsonNode env) throws IOException {
+    KernelTrace trace = ChromeTraceImporter.read(raw.resolve(id + ".trace.json.gz"));
+    List<List<TraceKernel>> requests = trace.requests().stream().filter(r -> !r.isEmpty()).toList();
+    if (requests.isEmpty()) throw new IOException(id + ": the trace has no kernels inside a request range");
+    List<TraceKernel> base = requests.get(0);
+    List<String> names = base.stream().map(TraceKernel::name).toList();
+    double[][] durations = new double[base.size()][];
+    List<List<Double>> perKernel = new ArrayList<>();
+    for (int i = 0; i < base.size(); i++) perKernel.add(new ArrayList<>());
+    for (List<TraceKernel> req : requests) {
+      int[] map = SequenceAligner.align(names, req.stream().map(TraceKernel::name).toList());
+      for (int i = 0; i < map.length; i++) if (map[i] >= 0) perKernel.get(i).add(req.get(map[i]).durationUs());
+    }
+    for (int i = 0; i < base.size(); i++) durations[i] = perKernel.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+
+    double[][] run = new double[base.size()][ModelTrace.SM_COUNTS.length];
+    for (double[] r : run) Arrays.fill(r, Double.NaN);
+    String[] source = new String[base.size()];
+    Arrays.fill(source, "");
+    Map<String, Integer> paired = new LinkedHashMap<>();
+    int rejected = 0;
+    for (Path f : scalingFiles(raw, id)) {
+      String part = f.getFileName().toString().replace(id + ".scaling", "").replace(".tsv.gz", "");
+      String name = part.isEmpty() ? "full" : part.substring(1);
+      ScalingRuns runs = ScalingRuns.read(f);
+      double[][] medians = pairedMedians(names, runs);
+      int n = 0;
+      for (int i = 0; i < base.size(); i++) {
+        if (!source[i].isEmpty() || Double.isNaN(medians[i][0])) continue;
+        double t = median(durations[i]);
+        if (Math.abs(medians[i][0] - t) > AGREE_REL * t + AGREE_ABS_US) {
+          rejected++;
+          continue;
+        }
+        run[i] = medians[i];
+        source[i] = name;
+        n++;
+      }
+      paired.put(name, n);
+    }
+
+    List<KernelRecord> rows = new ArrayList<>();
+    for (int i = 0; i < base.size(); i++) {
+      TraceKernel k = base.get(i);
+      rows.add(new KernelRecord(i, k.name(), k.gridX(), k.gridY(), k.gridZ(), k.blockX(), k.blockY(), k.blockZ(),
+          k.regsPerThread(), k.smemBytes(), k.stream(), median(durations[i]), run[i], source[i]));
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("id", id);
+    for (Iterator<Map.Entry<String, JsonNode>> it = modelMeta.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().isValueNode()) meta.put(e.getKey(), e.getValue().asText());
+    }
+    meta.put("requests_profiled", Integer.toString(requests.size()));
+    meta.put("request_span_us", fmt(medianSpan(requests)));
+    meta.put("unassigned_kernels", Integer.toString(trace.unassignedCount()));
+    meta.put("scaling_paired", paired.toString());
+    meta.put("gpu", env.path("gpu").asText() + ", driver " + driverOf(env) + ", CUDA " + env.path("torch_cuda").asText()
+        + ", PyTorch " + env.path("torch").asText());
+    meta.put("measured", env.path("date_utc").asText());
+    return new Built(new ModelTrace(meta, rows), requests.size(), trace.unassignedCount(), paired, rejected);
+  }
+
+  private static List<Path> scalingFiles(Path raw, String id) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Path main = raw.resolve(id + ".scaling.tsv.gz");
+    if (Files.exists(main)) files.add(main);
+    List<Path> parts = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, id + ".scaling-*.tsv.gz")) {
+      for (Path p : ds) parts.add(p);
+    }
+    parts.sort(null);
+    files.addAll(parts);
+    return files;
+  }
+
+  /** Per base kernel and SM count, the median duration of the kernels paired with it; NaN if none. */
+  static double[][] pairedMedians(List<String> names, ScalingRuns runs) {
+    double[][] out = new double[names.size()][ModelTrace.SM_COUNTS.length];
+    for (double[] r : out) Arrays.fill(r, Double.NaN);
+    for (Map.Entry<Integer, List<List<ScalingRuns.RunKernel>>> e : runs.bySms().entrySet()) {
+      int col = ModelTrace.indexOfSms(e.getKey());
+      List<List<Double>> got = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) got.add(new ArrayList<>());
+      for (List<ScalingRuns.RunKernel> iteration : e.getValue()) {
+        int[] map = SequenceAligner.align(names, iteration.stream().map(ScalingRuns.RunKernel::name).toList());
+        for (int i = 0; i < map.length; i++) if (map[i] >= 0) got.get(i).add(iteration.get(map[i]).durationUs());
+      }
+      for (int i = 0; i < names.size(); i++) {
+        if (!got.get(i).isEmpty()) out[i][col] = median(got.get(i).stream().mapToDouble(Double::doubleValue).toArray());
+      }
+    }
+    // a source counts for a kernel only if it measured it on the whole GPU and at every SM count
+    for (double[] r : out) {
+      for (double v : r) {
+        if (Double.isNaN(v)) {
+          Arrays.fill(r, Double.NaN);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  static double median(double[] v) {
+    if (v.length == 0) return Double.NaN;
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  private static double medianSpan(List<List<TraceKernel>> requests) {
+    double[] spans = new double[requests.size()];
+    for (int i = 0; i < spans.length; i++) {
+      List<TraceKernel> r = requests.get(i);
+      double start = Double.POSITIVE_INFINITY, end = Double.NEGATIVE_INFINITY;
+      for (TraceKernel k : r) {
+        start = Math.min(start, k.startUs());
+        end = Math.max(end, k.startUs() + k.durationUs());
+      }
+      spans[i] = end - start;
+    }
+    return median(spans);
+  }
+
+  private static String driverOf(JsonNode env) {
+    String[] lines = env.path("nvidia_smi").asText().split("\n");
+    if (lines.length < 2) return "?";
+    String[] f = lines[1].split(",");
+    return f.length > 1 ? f[1].trim() : "?";
+  }
+
+  private static String fmt(double v) { return String.format(Locale.ROOT, "%.1f", v); }
+}

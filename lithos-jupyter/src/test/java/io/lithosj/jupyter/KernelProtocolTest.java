@@ -1,0 +1,251 @@
+package io.lithosj.jupyter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lithosj.jupyter.JupyterTestClient.Exchange;
+import io.lithosj.jupyter.JupyterTestClient.Msg;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Talks the Jupyter protocol to the kernel process, as a notebook front end would: one kernel for the
+ * class, started from a connection file, shut down by the last test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KernelProtocolTest {
+    private Path work;
+    private JupyterTestClient kernel;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        work = dir;
+        kernel = new JupyterTestClient(work);
+    }
+
+    @AfterAll
+    void stop() {
+        if (kernel != null) kernel.close();
+    }
+
+    private static String text(JsonNode traceback) {
+        return String.join("\n", StreamSupport.stream(traceback.spliterator(), false).map(JsonNode::asText).toList());
+    }
+
+    @Test @Order(1)
+    void kernelInfoDescribesAJavaKernel() {
+        Exchange ex = kernel.shellRequest("kernel_info_request", JupyterTestClient.JSON.createObjectNode());
+        JsonNode c = ex.reply().content();
+        assertEquals("kernel_info_reply", ex.reply().type());
+        assertEquals("java", c.path("language_info").path("name").asText());
+        assertEquals("5.3", c.path("protocol_version").asText());
+    }
+
+    @Test @Order(2)
+    void startupImportsTheToolkitAndStreamsOutput() {
+        Exchange ex = kernel.execute("System.out.println(GpuSpec.H100_SXM.tpcCount());\nSystem.err.print(\"to stderr\");");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        assertEquals("66\n", ex.stream("stdout"));
+        assertEquals("to stderr", ex.stream("stderr"));
+    }
+
+    @Test @Order(2)
+    void printedTextArrivesWholeAndBeforeWhatIsDisplayedAfterIt() {
+        Exchange ex = kernel.execute("""
+                for (int i = 0; i < 3; i++) System.out.printf("%d:%s ", i, "x");
+                display(markdown("**shown**"));
+                System.out.println("after");
+                System.out.printf("last%n")
+                """);
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        List<String> order = new java.util.ArrayList<>();
+        int streamMessages = 0;
+        for (Msg m : ex.iopub()) {
+            if (m.type().equals("stream")) {
+                streamMessages++;
+                String text = m.content().path("text").asText();
+                int last = order.size() - 1;
+                if (last >= 0 && !order.get(last).equals("display_data")) order.set(last, order.get(last) + text);
+                else order.add(text);
+            } else if (m.type().equals("display_data") || m.type().equals("execute_result")) {
+                order.add(m.type());
+            }
+        }
+        assertEquals(List.of("0:x 1:x 2:x ", "display_data", "after\nlast\n"), order,
+                "text keeps its place around displays, and printf's PrintStream result is not shown");
+        // unbatched, each of the ~20 small writes of these prints would be a message of its own
+        assertTrue(streamMessages <= 4, "printed text is sent in batches, got " + streamMessages + " messages");
+    }
+
+    @Test @Order(3)
+    void chartDisplaysAsPng() throws Exception {
+        Exchange ex = kernel.execute("""
+                var chart = new XYChartBuilder().width(320).height(240).title("latency CDF").build();
+                chart.addSeries("hp", new double[]{1, 2, 4}, new double[]{0.5, 0.9, 1.0});
+                display(chart);
+                """);
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        List<Msg> shown = ex.ofType("display_data");
+        assertEquals(1, shown.size(), () -> ex.iopub().toString());
+        JsonNode data = shown.get(0).content().path("data");
+        byte[] png = Base64.getDecoder().decode(data.path("image/png").asText());
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(320, img.getWidth());
+        assertEquals(240, img.getHeight());
+        assertTrue(data.path("text/plain").asText().contains("latency CDF"));
+    }
+
+    @Test @Order(4)
+    void chartAsSvgWhenAskedAndAsResultWhenLast() {
+        Exchange svg = kernel.execute("display(chart, \"svg\")");
+        JsonNode data = svg.ofType("display_data").get(0).content().path("data");
+        assertTrue(data.path("image/svg+xml").asText().contains("<svg"), data::toString);
+        assertTrue(data.path("image/png").isMissingNode(), "only the asked format is rendered");
+
+        Exchange last = kernel.execute("chart");
+        JsonNode result = last.ofType("execute_result").get(0).content().path("data");
+        assertTrue(result.has("image/png"), result::toString);
+    }
+
+    @Test @Order(5)
+    void tablesaWTableIsAnHtmlTable() {
+        Exchange ex = kernel.execute("Table.create(\"runs\", StringColumn.create(\"policy\", \"MPS\", \"LithOS\"),\n"
+                + "    DoubleColumn.create(\"p99Ms\", 41.5, 3.25))");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        String html = ex.ofType("execute_result").get(0).content().path("data").path("text/html").asText();
+        assertTrue(html.startsWith("<table"), html);
+        assertTrue(html.contains("<th style=\"text-align:right\">p99Ms</th>"), html);
+        assertTrue(html.contains(">LithOS</td>") && html.contains(">3.25</td>"), html);
+    }
+
+    @Test @Order(6)
+    void compileErrorNamesTheCellLine() {
+        Exchange ex = kernel.execute("int a = 1;\n\n// the next line is wrong\nint b = a + missingVar;");
+        assertEquals("error", ex.status());
+        JsonNode reply = ex.reply().content();
+        assertEquals("CompilationError", reply.path("ename").asText());
+        assertTrue(reply.path("evalue").asText().startsWith("line 4: cannot find symbol"), reply.toString());
+        JsonNode published = ex.ofType("error").get(0).content();
+        String tb = text(published.path("traceback"));
+        assertTrue(tb.contains("line 4: error: cannot find symbol"), tb);
+        assertTrue(tb.contains("int b = a + missingVar;") && tb.contains("^"), tb);
+        assertFalse(tb.contains("location: class"), "JShell's wrapper class is not the user's: " + tb);
+    }
+
+    @Test @Order(7)
+    void exceptionShowsMessageAndUserFramesOnly() {
+        Exchange ex = kernel.execute("""
+                int ratio(int a, int b) {
+                  return a / b;
+                }
+                int x = 7;
+                ratio(x, 0)
+                """);
+        assertEquals("error", ex.status());
+        JsonNode reply = ex.reply().content();
+        assertEquals("java.lang.ArithmeticException", reply.path("ename").asText());
+        assertEquals("/ by zero", reply.path("evalue").asText());
+        String tb = text(ex.ofType("error").get(0).content().path("traceback"));
+        assertTrue(tb.contains("at ratio (Cell In[") && tb.contains("], line 2)"), tb);
+        assertTrue(tb.contains("return a / b;"), tb);
+        assertTrue(tb.contains("], line 5"), tb);
+        for (String internal : List.of("jdk.jshell", "org.dflib", "io.lithosj.jupyter", "java.lang.reflect", "REPL.")) {
+            assertFalse(tb.contains(internal), "kernel internals leak into the traceback (" + internal + "):\n" + tb);
+        }
+        // the toolkit's own frames are the user's business and stay
+        Exchange lib = kernel.execute("TpcSet.range(0, 500)");
+        String libTb = text(lib.ofType("error").get(0).content().path("traceback"));
+        assertEquals("java.lang.IllegalArgumentException", lib.reply().content().path("ename").asText());
+        assertTrue(libTb.contains("io.lithosj.gpu.TpcSet.range"), libTb);
+    }
+
+    @Test @Order(8)
+    void interruptStopsARunawayCellAndTheKernelLivesOn() {
+        assertEquals("ok", kernel.execute("long spins = 0;").status());
+        String id = kernel.sendExecute("while (true) { spins++; }");
+        Exchange ex = null;
+        for (int attempt = 0; attempt < 10 && ex == null; attempt++) { // as a user would press Interrupt again
+            Exchange intr = kernel.controlRequest("interrupt_request", JupyterTestClient.JSON.createObjectNode());
+            assertEquals("interrupt_reply", intr.reply().type());
+            ex = kernel.tryAwait(kernel.shell(), id, 2000);
+        }
+        assertTrue(ex != null, "the cell did not stop:\n" + kernel.kernelLog());
+        assertEquals("error", ex.status());
+        assertEquals("InterruptedException", ex.reply().content().path("ename").asText());
+        Exchange after = kernel.execute("spins > 0");
+        assertEquals("true", after.ofType("execute_result").get(0).content().path("data").path("text/plain").asText());
+    }
+
+    @Test @Order(9)
+    void completeAndInspect() {
+        Exchange c = kernel.shellRequest("complete_request",
+                JupyterTestClient.JSON.createObjectNode().put("code", "int n = 1;\nGpuSpec.H1").put("cursor_pos", 21));
+        JsonNode r = c.reply().content();
+        assertTrue(r.path("matches").toString().contains("H100_SXM"), r.toString());
+        assertEquals(19, r.path("cursor_start").asInt());
+        assertEquals(21, r.path("cursor_end").asInt());
+
+        Exchange i = kernel.shellRequest("inspect_request", JupyterTestClient.JSON.createObjectNode()
+                .put("code", "\"abc\".substring(1)").put("cursor_pos", 12).put("detail_level", 0));
+        assertTrue(i.reply().content().path("found").asBoolean());
+        assertTrue(i.reply().content().path("data").path("text/plain").asText().contains("substring(int beginIndex)"));
+
+        Exchange done = kernel.shellRequest("is_complete_request",
+                JupyterTestClient.JSON.createObjectNode().put("code", "for (int i = 0; i < 3; i++) {"));
+        assertEquals("incomplete", done.reply().content().path("status").asText());
+    }
+
+    @Test @Order(10)
+    void jarsMagicAddsToTheClassPath() throws Exception {
+        Path src = work.resolve("src/demo/Hello.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "package demo; public class Hello { public static String greet() { return \"hello from a jar\"; } }");
+        Path classes = work.resolve("classes");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.toString()));
+        Path jar = work.resolve("lib/hello.jar");
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("demo/Hello.class"));
+            out.write(Files.readAllBytes(classes.resolve("demo/Hello.class")));
+            out.closeEntry();
+        }
+        Exchange ex = kernel.execute("%jars lib/*.jar\ndemo.Hello.greet()");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        assertEquals("hello from a jar", ex.ofType("execute_result").get(0).content().path("data").path("text/plain").asText());
+    }
+
+    @Test @Order(100)
+    void shutdownEndsTheProcess() throws Exception {
+        Exchange ex = kernel.controlRequest("shutdown_request", JupyterTestClient.JSON.createObjectNode().put("restart", false));
+        assertEquals("shutdown_reply", ex.reply().type());
+        assertTrue(kernel.process().waitFor(10, TimeUnit.SECONDS), "kernel still running 10 s after shutdown");
+        assertEquals(0, kernel.process().exitValue());
+    }
+}
