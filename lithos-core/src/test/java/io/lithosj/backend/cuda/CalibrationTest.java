@@ -55,6 +55,31 @@ class CalibrationTest {
     assertTrue(e.getMessage().contains("calibration.json"), e.getMessage());
   }
 
+  /** The committed H100 measurements: complete, plausible, and meeting what they are meant to show. */
+  @Test void committedH100CalibrationHoldsUp() throws Exception {
+    Path dir = Path.of("..", "calibration", "h100-sxm");
+    Calibration c = Calibration.load(dir);
+    assertEquals(66, c.tpcCount());
+    assertTrue(c.memBandwidthGBps() > 1500 && c.memBandwidthGBps() < 4000, "bandwidth " + c.memBandwidthGBps());
+    assertTrue(c.smBandwidthGBps() > 10 && c.smBandwidthGBps() < c.perTpcBandwidthGBps(), "per-SM cap " + c.smBandwidthGBps());
+    assertTrue(c.launchOverheadUs() > 0 && c.launchOverheadUs() < 100, "launch " + c.launchOverheadUs());
+    assertTrue(c.power().measured() && c.power().idleW() < c.power().maxW() && c.power().maxW() <= c.power().powerLimitW());
+    Calibration.KernelFit fma = c.kernels().stream().filter(k -> k.kernel().equals("fma")).findFirst().orElseThrow();
+    assertTrue(fma.maxRelErr() < 0.10, "FMA kernel should follow m/n + b, max error " + fma.maxRelErr());
+    // every replayed kernel's full-GPU duration within 10% of the model (with the atom's fixed cost)
+    List<String> rows = java.nio.file.Files.readAllLines(dir.resolve("replay_check.csv"));
+    List<String> header = List.of(rows.get(0).split(","));
+    int tpcs = header.indexOf("tpcs"), err = header.indexOf("errWithAtomCostPct");
+    long full = rows.stream().skip(1).map(r -> r.split(",")).filter(r -> r[tpcs].equals("66"))
+        .peek(r -> assertTrue(Math.abs(Double.parseDouble(r[err])) < 10, r[0] + " off by " + r[err] + "%")).count();
+    assertTrue(full >= 5, "replay check rows on all TPCs: " + full);
+    // gpu-smoke: every check passed on the H100
+    List<String> smoke = java.nio.file.Files.readAllLines(dir.resolve("gpu_smoke.csv"));
+    assertTrue(smoke.size() > 8);
+    smoke.stream().skip(1).forEach(r -> assertTrue(r.contains(",true,"), "gpu-smoke check failed: " + r));
+    assertTrue(java.nio.file.Files.readString(dir.resolve("atom_overhead.csv")).contains("usPerAtomVsPlain1"));
+  }
+
   @Test void nominalCostsFollowTheClock() {
     ReplayCosts c = ReplayCosts.nominal(GpuSpec.H100_SXM);
     // 16 thread-iterations per cycle at 1980 MHz
