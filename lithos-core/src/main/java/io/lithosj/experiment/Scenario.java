@@ -50,7 +50,18 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type,
                              String arrivals, Double ratePerSec, List<Double> arrivalMs, Integer batchSize,
-                             String model, List<KernelConfig> kernels) {}
+                             String model, List<KernelConfig> kernels, Double load) {
+    /**
+     * {@code load}: Poisson arrivals at this fraction of the tenant's solo capacity on the
+     * scenario's GPU (1 / its request's ideal latency on the whole GPU, launch overheads included),
+     * so one file offers the same relative load on every GPU. Excludes {@code ratePerSec}.
+     */
+    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
+                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
+                        List<KernelConfig> kernels) {
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, null);
+    }
+  }
 
   /** A kernel of a request or iteration; {@code repeat} puts it that many times in a row. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -119,7 +130,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
           k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
           .toList();
       out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
-          c.arrivalMs(), c.batchSize(), null, ks));
+          c.arrivalMs(), c.batchSize(), null, ks, c.load()));
     }
     if (out.equals(tenants)) throw new IllegalArgumentException("no tenant '" + tenant + "' in " + nameOrDefault());
     return withTenants(out);
@@ -129,7 +140,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
     return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
-            c.arrivalMs(), c.batchSize(), c.model(), c.kernels())).toList());
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null)).toList());
   }
 
   /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
@@ -202,9 +213,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     List<Kernel> kernels = kernels(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
-      w = new Workload.Inference(kernels, arrivals(at, c), batch);
+      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g)), batch);
     } else if ("training".equals(type)) {
-      if (c.arrivals() != null || c.ratePerSec() != null) {
+      if (c.arrivals() != null || c.ratePerSec() != null || c.load() != null) {
         throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
       }
       w = new Workload.Training(kernels, batch);
@@ -212,6 +223,26 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       throw new ScenarioException(at + ".type", "must be 'inference' or 'training', was '" + type + "'");
     }
     return new TenantSpec(c.name(), prio, slo, quota, w);
+  }
+
+  /** Turns {@code load} into the Poisson rate it means on this GPU. */
+  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g) {
+    if (c.load() == null) return c;
+    if (c.ratePerSec() != null) throw new ScenarioException(at + ".load", "give either 'load' or 'ratePerSec', not both");
+    if (c.arrivals() != null && !"poisson".equals(c.arrivals())) {
+      throw new ScenarioException(at + ".load", "load sets Poisson arrivals; arrivals is '" + c.arrivals() + "'");
+    }
+    if (!(c.load() > 0 && c.load() <= 1)) throw new ScenarioException(at + ".load", "must be in (0, 1], was " + c.load());
+    double requestMs = soloRequestMs(kernels, g);
+    return new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson",
+        c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null);
+  }
+
+  /** A request's latency alone on the whole GPU: its kernels' ideal latencies plus one launch overhead each. */
+  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g) {
+    double us = 0;
+    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs();
+    return us / 1000.0;
   }
 
   private static Arrivals arrivals(String at, TenantConfig c) {

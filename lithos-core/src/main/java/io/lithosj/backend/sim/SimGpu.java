@@ -25,9 +25,9 @@ import java.util.Map;
  *   <li>Ready atoms are dispatched in hardware-queue order: higher stream priority first, then
  *       launch order; an atom's blocks go only to SMs of its TPC set.</li>
  *   <li>A block lasts its compute time at the current clock, stretched by DRAM contention: an SM
- *       draws at most {@link GpuSpec#smBandwidthGBps()}, and when the SMs of a bandwidth domain ask
- *       for more than the domain's bandwidth, every block started then runs slower by that ratio
- *       (processor sharing, sampled at dispatch; {@link Kernel#dramSlowdown} is the same rule).</li>
+ *       draws at most {@link GpuSpec#smBandwidthGBps()} and a bandwidth domain at most its
+ *       bandwidth, shared max-min fairly among the resident blocks (sampled when a block starts);
+ *       a block asking for no more than its fair share is not slowed.</li>
  *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
  * </ul>
  * All times are ms of virtual time.
@@ -60,13 +60,24 @@ public final class SimGpu implements GpuBackend {
   private double[] domainDemandGBps; // sum over its SMs of min(SM demand, SM cap)
   private final double[] smDemandGBps;
   private final double smCapGBps;
+  private final int[] smFirst;            // head of each SM's list of resident groups, -1 if none
+  private List<List<AtomState>> domainAtoms = new ArrayList<>(List.of(new ArrayList<>()));
+  private final int[] smLevelRound;       // water levels are computed once per SM / domain per round
+  private final double[] smLevel;
+  private int[] domainLevelRound = new int[1];
+  private double[] domainLevel = new double[1];
+  private int round;
+  private double[] fillDemand = new double[64];
+  private int[] fillCount = new int[64];
 
   // running block groups, pooled in arrays: blocks of one atom started on one SM at one instant
   // finish together, so they are one record and one event (an exact shortcut, ~blocks-per-SM fewer events)
   private int[] blkCount = new int[4096];
   private int[] blkAtom = new int[4096];
   private int[] blkSm = new int[4096];
-  private double[] blkDemand = new double[4096];
+  private double[] blkDemand = new double[4096]; // per block of the group
+  private int[] blkNext = new int[4096];           // the groups resident on one SM form a list
+  private int[] blkPrev = new int[4096];
   private boolean[] blkLive = new boolean[4096];
   private int[] freeBlk = new int[4096];
   private int freeBlkCount;
@@ -102,6 +113,10 @@ public final class SimGpu implements GpuBackend {
     this.residentPerTpc = new int[spec.tpcCount()];
     this.smDemandGBps = new double[smCount];
     this.smCapGBps = spec.smBandwidthGBps();
+    this.smFirst = new int[smCount];
+    Arrays.fill(smFirst, -1);
+    this.smLevelRound = new int[smCount];
+    this.smLevel = new double[smCount];
     this.domainOfSm = new int[smCount];
     this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
     this.domainDemandGBps = new double[1];
@@ -139,6 +154,10 @@ public final class SimGpu implements GpuBackend {
       }
     }
     domainBandwidthGBps[d] = Math.max(left, 1e-6) * spec.memBandwidthGBps();
+    domainAtoms = new ArrayList<>();
+    for (int i = 0; i <= d; i++) domainAtoms.add(new ArrayList<>());
+    domainLevelRound = new int[d + 1];
+    domainLevel = new double[d + 1];
   }
 
   @Override
@@ -160,7 +179,7 @@ public final class SimGpu implements GpuBackend {
     for (int t : atom.tpcs()) {
       if (t >= spec.tpcCount()) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + t + " but " + spec.id() + " has " + spec.tpcCount());
     }
-    AtomState a = new AtomState(atoms.size(), atom, now, spec);
+    AtomState a = new AtomState(atoms.size(), atom, now, spec, domainBandwidthGBps.length);
     atoms.add(a);
     byAtom.put(atom, a);
     events.push(now + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
@@ -262,7 +281,11 @@ public final class SimGpu implements GpuBackend {
     commitStarted();
   }
 
-  /** Start as many waiting blocks on {@code sm} as fit, highest-priority atom first. */
+  /**
+   * Start as many waiting blocks on {@code sm} as fit, in hardware-queue order. The order is
+   * strict: while the first atom that may use this SM still has blocks to place, no later atom
+   * gets the SM (else a kernel with big blocks could starve behind a stream of small ones).
+   */
   private void fillSm(int sm) {
     int tpc = sm / smsPerTpc;
     for (int i = 0; i < pending.size(); ) {
@@ -273,12 +296,8 @@ public final class SimGpu implements GpuBackend {
       }
       int n = Math.min(a.size - a.nextBlock, fitting(a, sm));
       if (n > 0) startBlocks(a, sm, n);
-      if (a.nextBlock == a.size) {
-        pending.remove(i); // all its blocks started
-      } else {
-        i++;
-      }
-      if (usedBlocks[sm] >= spec.smLimits().maxBlocks()) return;
+      if (a.nextBlock < a.size) return;
+      pending.remove(i); // all its blocks started: the next atom may use what is left
     }
   }
 
@@ -300,8 +319,15 @@ public final class SimGpu implements GpuBackend {
     blkCount[b] = n;
     blkAtom[b] = a.index;
     blkSm[b] = sm;
-    blkDemand[b] = n * a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
     blkLive[b] = true;
+    blkPrev[b] = -1;
+    blkNext[b] = smFirst[sm];
+    if (smFirst[sm] >= 0) blkPrev[smFirst[sm]] = b;
+    smFirst[sm] = b;
+    int dom = domainOfSm[sm];
+    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).add(a);
+    a.residentByDomain[dom] += n;
     usedThreads[sm] += n * a.threads;
     usedRegs[sm] += n * a.regs;
     usedSmem[sm] += n * a.smem;
@@ -309,23 +335,90 @@ public final class SimGpu implements GpuBackend {
     int tpc = sm / smsPerTpc;
     if (residentPerTpc[tpc] == 0) busyTpcs++;
     residentPerTpc[tpc] += n;
-    addDemand(sm, blkDemand[b]);
+    addDemand(sm, n * blkDemand[b]);
     if (startedCount == started.length) started = Arrays.copyOf(started, startedCount * 2);
     started[startedCount++] = b;
   }
 
-  /** Give the blocks started at this instant their durations, with the contention they see. */
+  /**
+   * Give the blocks started at this instant their durations, with the contention they see.
+   * DRAM bandwidth is shared max-min fairly, on each SM (its cap) and in each bandwidth domain: a
+   * block asking for less than the water level runs at full speed, one asking for more is
+   * stretched by demand / level. A lone kernel thus takes {@link Kernel#idealLatencyUs}.
+   */
   private void commitStarted() {
+    round++;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
       AtomState a = atoms.get(blkAtom[b]);
-      int d = domainOfSm[blkSm[b]];
-      double slowdown = Math.max(1.0, smDemandGBps[blkSm[b]] / smCapGBps)
-          * Math.max(1.0, domainDemandGBps[d] / domainBandwidthGBps[d]);
+      int sm = blkSm[b];
+      int d = domainOfSm[sm];
+      double level = Math.min(smLevel(sm), domainLevel(d));
+      double slowdown = Math.max(1.0, blkDemand[b] / level);
       double us = a.work.blockUsAtClock(clockRatio) * spec.computeScale() * slowdown;
       events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
     }
     startedCount = 0;
+  }
+
+  private double smLevel(int sm) {
+    if (smLevelRound[sm] == round) return smLevel[sm];
+    int k = 0;
+    for (int g = smFirst[sm]; g >= 0; g = blkNext[g]) {
+      if (k == fillDemand.length) growFill();
+      fillDemand[k] = blkDemand[g];
+      fillCount[k++] = blkCount[g];
+    }
+    smLevelRound[sm] = round;
+    return smLevel[sm] = waterLevel(smCapGBps, k);
+  }
+
+  private double domainLevel(int d) {
+    if (domainLevelRound[d] == round) return domainLevel[d];
+    List<AtomState> list = domainAtoms.get(d);
+    int k = 0;
+    for (AtomState a : list) {
+      if (k == fillDemand.length) growFill();
+      fillDemand[k] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+      fillCount[k++] = a.residentByDomain[d];
+    }
+    domainLevelRound[d] = round;
+    return domainLevel[d] = waterLevel(domainBandwidthGBps[d], k);
+  }
+
+  /**
+   * The max-min fair share: the level L with sum of count·min(demand, L) = capacity over the
+   * first {@code k} entries of the fill arrays, or +infinity when all demands fit.
+   */
+  private double waterLevel(double capacity, int k) {
+    // insertion sort by demand: k is the number of distinct groups, a handful
+    for (int i = 1; i < k; i++) {
+      double d = fillDemand[i];
+      int c = fillCount[i];
+      int j = i - 1;
+      while (j >= 0 && fillDemand[j] > d) {
+        fillDemand[j + 1] = fillDemand[j];
+        fillCount[j + 1] = fillCount[j];
+        j--;
+      }
+      fillDemand[j + 1] = d;
+      fillCount[j + 1] = c;
+    }
+    double left = capacity;
+    long blocks = 0;
+    for (int i = 0; i < k; i++) blocks += fillCount[i];
+    for (int i = 0; i < k; i++) {
+      double share = left / blocks;
+      if (fillDemand[i] > share) return share;
+      left -= fillDemand[i] * fillCount[i];
+      blocks -= fillCount[i];
+    }
+    return Double.POSITIVE_INFINITY;
+  }
+
+  private void growFill() {
+    fillDemand = Arrays.copyOf(fillDemand, fillDemand.length * 2);
+    fillCount = Arrays.copyOf(fillCount, fillCount.length * 2);
   }
 
   /** An SM draws at most its cap; the domain sees the capped draw of each SM. */
@@ -343,7 +436,12 @@ public final class SimGpu implements GpuBackend {
     usedRegs[sm] -= n * a.regs;
     usedSmem[sm] -= n * a.smem;
     usedBlocks[sm] -= n;
-    addDemand(sm, -blkDemand[b]);
+    addDemand(sm, -n * blkDemand[b]);
+    if (blkPrev[b] >= 0) blkNext[blkPrev[b]] = blkNext[b]; else smFirst[sm] = blkNext[b];
+    if (blkNext[b] >= 0) blkPrev[blkNext[b]] = blkPrev[b];
+    int dom = domainOfSm[sm];
+    a.residentByDomain[dom] -= n;
+    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).remove(a);
     int tpc = sm / smsPerTpc;
     residentPerTpc[tpc] -= n;
     if (residentPerTpc[tpc] == 0) busyTpcs--;
@@ -359,6 +457,8 @@ public final class SimGpu implements GpuBackend {
       blkAtom = Arrays.copyOf(blkAtom, n);
       blkSm = Arrays.copyOf(blkSm, n);
       blkDemand = Arrays.copyOf(blkDemand, n);
+      blkNext = Arrays.copyOf(blkNext, n);
+      blkPrev = Arrays.copyOf(blkPrev, n);
       blkLive = Arrays.copyOf(blkLive, n);
       freeBlk = Arrays.copyOf(freeBlk, n);
     }
@@ -405,7 +505,10 @@ public final class SimGpu implements GpuBackend {
     double endMs;
     boolean finished;
 
-    AtomState(int index, Atom atom, double launchMs, GpuSpec spec) {
+    final int[] residentByDomain;
+
+    AtomState(int index, Atom atom, double launchMs, GpuSpec spec, int domains) {
+      this.residentByDomain = new int[domains];
       this.index = index;
       this.atom = atom;
       this.tpcs = atom.tpcs();
@@ -413,9 +516,11 @@ public final class SimGpu implements GpuBackend {
       this.priority = atom.priority();
       Kernel k = atom.kernel();
       int warpThreads = (k.threadsPerBlock() + 31) / 32 * 32;
-      this.threads = warpThreads;
-      this.regs = Math.max(1, k.regsPerThread()) * warpThreads;
-      this.smem = k.smemPerBlockBytes();
+      GpuSpec.SmLimits l = spec.smLimits();
+      // clamped so that one block always fits (see Kernel.blocksPerSm)
+      this.threads = Math.min(warpThreads, l.maxThreads());
+      this.regs = Math.min(Math.max(1, k.regsPerThread()) * warpThreads, l.registers());
+      this.smem = Math.min(k.smemPerBlockBytes(), l.sharedMemBytes());
       this.work = k.work();
       this.launchMs = launchMs;
     }

@@ -53,7 +53,7 @@ public final class Reef implements Policy {
     /** Take up to {@code n} blocks from the front range. */
     int[] take(int n) {
       int[] r = ranges.peekFirst();
-      int hi = Math.min(r[1], r[0] + n);
+      int hi = (int) Math.min(r[1], (long) r[0] + n); // n may be Integer.MAX_VALUE
       int[] taken = {r[0], hi};
       if (hi == r[1]) ranges.pollFirst(); else r[0] = hi;
       return taken;
