@@ -1,0 +1,147 @@
+package io.lithosj.backend.cuda;
+
+import io.lithosj.gpu.GpuSpec;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Per-unit costs of the library kernels on one GPU, measured by {@code lithos calibrate} at full
+ * occupancy on all TPCs: what trace replay needs to turn a modeled block into FMA iterations.
+ * All times are per wave (every SM running its resident blocks once), taken as the difference
+ * of runs with 4 and 12 waves so launch and ramp costs cancel.
+ *
+ * <p>FMA: a logical block of {@code fma_atom} with {@code I} iterations on an SM holding
+ * {@code T} threads takes {@code blockOverheadUs + I * T * fmaNsPerThreadIter * shape(t) / 1000}
+ * µs (the SM's FMA pipes are shared by its threads; {@code shape(t)} is the measured cost of
+ * block size {@code t} relative to 256 threads).
+ *
+ * <p>Mixed: with {@code e} float4 copied per SM and wave, a wave takes the soft maximum
+ * {@code (M^p + C^p)^(1/p)} of its copy time {@code M = memoryUs(e)} and its compute time
+ * {@code C = computeUs0(e) + I * usPerIter(e)}, interpolated between measured points: copy and
+ * arithmetic overlap, but not perfectly where they take about as long ({@code overlapP} is fitted).
+ *
+ * @param fmaNsPerThreadIter  SM time per thread-iteration (8 FMAs) at full occupancy, ns
+ * @param blockOverheadUs     fixed cost of one logical block (claim, barriers), µs
+ * @param threadsPerSm        threads resident per SM the costs were measured with
+ * @param overlapP            exponent of the soft maximum of copy and compute time (large = perfect overlap)
+ * @param shapes              cost factor by threads per block (1 at 256)
+ * @param mixed               mixed-kernel wave costs by float4 per SM and wave, ascending
+ */
+public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int threadsPerSm, double overlapP,
+                          List<ShapeFactor> shapes, List<MixedPoint> mixed) {
+  /** Measured cost of a block size relative to 256-thread blocks at the same threads per SM. */
+  public record ShapeFactor(int threadsPerBlock, double factor) {}
+
+  /** One measured mixed-kernel point: memory-only wave time, and the compute branch's intercept and slope. */
+  public record MixedPoint(double elemsPerSm, double memoryUs, double computeUs0, double usPerIter) {}
+
+  public ReplayCosts {
+    if (!(fmaNsPerThreadIter > 0)) throw new IllegalArgumentException("fmaNsPerThreadIter must be > 0, was " + fmaNsPerThreadIter);
+    if (!(blockOverheadUs >= 0)) throw new IllegalArgumentException("blockOverheadUs must be >= 0, was " + blockOverheadUs);
+    if (threadsPerSm < 32) throw new IllegalArgumentException("threadsPerSm must be >= 32, was " + threadsPerSm);
+    if (!(overlapP >= 1)) throw new IllegalArgumentException("overlapP must be >= 1, was " + overlapP);
+    shapes = shapes == null ? List.of() : shapes.stream().sorted(Comparator.comparingInt(ShapeFactor::threadsPerBlock)).toList();
+    mixed = mixed == null ? List.of() : mixed.stream().sorted(Comparator.comparingDouble(MixedPoint::elemsPerSm)).toList();
+  }
+
+  /**
+   * Uncalibrated estimate from the datasheet: 128 FP32 lanes per SM run 16 thread-iterations of
+   * 8 FMAs per cycle at the maximum clock; 1 µs per block; copies at the spec's bandwidth.
+   */
+  public static ReplayCosts nominal(GpuSpec gpu) {
+    double ns = 1000.0 / (16.0 * gpu.clocks().maxMhz());
+    int threads = gpu.smLimits().maxThreads();
+    double e = 8192; // float4 per SM and wave
+    double memUs = e * LibraryLaunch.BYTES_PER_ELEM * gpu.smCount() / (gpu.memBandwidthGBps() * 1000.0);
+    return new ReplayCosts(ns, 1.0, threads, 8, List.of(), List.of(new MixedPoint(e, memUs, 1.0, threads * ns / 1000.0)));
+  }
+
+  /** Cost factor of {@code threadsPerBlock}-thread blocks, interpolated in log2(threads); 1 without data. */
+  public double shapeFactor(int threadsPerBlock) {
+    if (shapes.isEmpty()) return 1.0;
+    double x = Math.log(threadsPerBlock) / Math.log(2);
+    ShapeFactor first = shapes.get(0), last = shapes.get(shapes.size() - 1);
+    if (threadsPerBlock <= first.threadsPerBlock()) return first.factor();
+    if (threadsPerBlock >= last.threadsPerBlock()) return last.factor();
+    for (int i = 1; i < shapes.size(); i++) {
+      ShapeFactor a = shapes.get(i - 1), b = shapes.get(i);
+      if (threadsPerBlock <= b.threadsPerBlock()) {
+        double xa = Math.log(a.threadsPerBlock()) / Math.log(2), xb = Math.log(b.threadsPerBlock()) / Math.log(2);
+        return a.factor() + (b.factor() - a.factor()) * (x - xa) / (xb - xa);
+      }
+    }
+    return last.factor();
+  }
+
+  /** Predicted time of one logical {@code fma_atom} block, µs. */
+  public double blockUs(int iters, int threadsOnSm, int threadsPerBlock) {
+    return blockOverheadUs + iters * (double) threadsOnSm * fmaNsPerThreadIter * shapeFactor(threadsPerBlock) / 1000.0;
+  }
+
+  /** {@link #blockUs(int, int, int)} at the calibrated occupancy with 256-thread blocks. */
+  public double blockUs(int iters) { return blockUs(iters, threadsPerSm, 256); }
+
+  /** FMA iterations that make a logical block take {@code blockUs}. */
+  public int itersFor(double blockUs, int threadsOnSm, int threadsPerBlock) {
+    double perIterUs = threadsOnSm * fmaNsPerThreadIter * shapeFactor(threadsPerBlock) / 1000.0;
+    return clampIters((blockUs - blockOverheadUs) / perIterUs);
+  }
+
+  /**
+   * The mixed-kernel costs at {@code elemsPerSm} float4 per SM and wave: linear between measured
+   * points; below the first, memory time scales down to 0 and the compute branch blends into
+   * pure FMA; above the last, memory time grows in proportion (bandwidth-bound).
+   */
+  public MixedPoint mixedAt(double elemsPerSm) {
+    if (mixed.isEmpty()) throw new IllegalStateException("no mixed-kernel costs calibrated");
+    MixedPoint first = mixed.get(0), last = mixed.get(mixed.size() - 1);
+    if (elemsPerSm <= first.elemsPerSm()) {
+      double f = elemsPerSm / first.elemsPerSm();
+      double fmaPerIterUs = threadsPerSm * fmaNsPerThreadIter / 1000.0;
+      return new MixedPoint(elemsPerSm, first.memoryUs() * f, blockOverheadUs + (first.computeUs0() - blockOverheadUs) * f,
+          fmaPerIterUs + (first.usPerIter() - fmaPerIterUs) * f);
+    }
+    if (elemsPerSm >= last.elemsPerSm()) {
+      return new MixedPoint(elemsPerSm, last.memoryUs() * elemsPerSm / last.elemsPerSm(), last.computeUs0(), last.usPerIter());
+    }
+    for (int i = 1; i < mixed.size(); i++) {
+      MixedPoint a = mixed.get(i - 1), b = mixed.get(i);
+      if (elemsPerSm <= b.elemsPerSm()) {
+        double f = (elemsPerSm - a.elemsPerSm()) / (b.elemsPerSm() - a.elemsPerSm());
+        return new MixedPoint(elemsPerSm, a.memoryUs() + f * (b.memoryUs() - a.memoryUs()),
+            a.computeUs0() + f * (b.computeUs0() - a.computeUs0()), a.usPerIter() + f * (b.usPerIter() - a.usPerIter()));
+      }
+    }
+    return last;
+  }
+
+  /** Soft maximum {@code (a^p + b^p)^(1/p)} of a copy and a compute time. */
+  public double overlap(double a, double b) {
+    double m = Math.max(a, b);
+    if (m <= 0) return 0;
+    return m * Math.pow(Math.pow(a / m, overlapP) + Math.pow(b / m, overlapP), 1.0 / overlapP);
+  }
+
+  /** Predicted wave time on all TPCs of the mixed kernel (the streaming one when {@code iters} is 0), µs. */
+  public double mixedWaveUs(int iters, double elemsPerSm, int threadsPerBlock) {
+    MixedPoint p = mixedAt(elemsPerSm);
+    if (iters == 0) return p.memoryUs();
+    return overlap(p.memoryUs(), p.computeUs0() + iters * p.usPerIter() * shapeFactor(threadsPerBlock));
+  }
+
+  /**
+   * Iterations that make a mixed block take {@code blockUs} when its copy alone takes
+   * {@code copyUs}; 0 when the copy alone takes that long.
+   */
+  public int mixedItersFor(double blockUs, double copyUs, double elemsPerSm, int threadsPerBlock) {
+    if (blockUs <= copyUs) return 0;
+    MixedPoint p = mixedAt(elemsPerSm);
+    double m = blockUs, c = copyUs / m;
+    double computeUs = m * Math.pow(1 - Math.pow(c, overlapP), 1.0 / overlapP);
+    return clampIters((computeUs - p.computeUs0()) / (p.usPerIter() * shapeFactor(threadsPerBlock)));
+  }
+
+  private static int clampIters(double it) {
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE / 2, Math.round(it)));
+  }
+}

@@ -1,0 +1,67 @@
+package io.lithosj.backend.cuda;
+
+import io.lithosj.gpu.GpuSpec;
+import io.lithosj.kernel.Kernel;
+import io.lithosj.kernel.WorkProfile;
+
+/**
+ * Trace replay: turns a modeled {@link Kernel} into a library launch that behaves like it on the
+ * real GPU. Its blocks become logical blocks one for one (so atoms' block ranges carry over);
+ * the kernel's residency per SM is kept (so the wave structure and its m/n + b scaling match);
+ * threads per block are chosen so every SM holds the calibrated threads per SM.
+ *
+ * <ul>
+ *   <li>No DRAM traffic: {@code fma_atom} with the iterations that take {@code blockComputeUs}
+ *       (times the GPU's {@code computeScale}).
+ *   <li>DRAM traffic: each logical block copies {@code blockDramBytes} and gets the FMA
+ *       iterations that, overlapped with its copy (as measured without DRAM contention), take
+ *       {@code blockComputeUs} (the model's time without DRAM contention); contention then comes
+ *       from the real traffic, as in the model. If the copy alone takes that long, it is
+ *       {@code stream_atom} with no FMA work.
+ * </ul>
+ *
+ * <p>Known difference: the model's block time does not depend on how many blocks share the SM;
+ * a real compute-bound block gets faster when it is alone (fewer threads share the FMA pipes),
+ * so kernels with less than a wave per SM run shorter here than modeled.
+ */
+public final class ReplayMapper {
+  private final GpuSpec gpu;
+  private final ReplayCosts costs;
+
+  public ReplayMapper(GpuSpec gpu, ReplayCosts costs) {
+    this.gpu = gpu;
+    this.costs = costs;
+  }
+
+  public ReplayCosts costs() { return costs; }
+
+  public LibraryLaunch map(Kernel k) {
+    int blocksPerSm = Math.min(32, k.blocksPerSm(gpu));
+    int threads = threadsFor(blocksPerSm, costs.threadsPerSm());
+    WorkProfile w = k.work();
+    int elems = (int) Math.min(Integer.MAX_VALUE / 2, Math.round(w.blockDramBytes() / LibraryLaunch.BYTES_PER_ELEM));
+    if (elems == 0) {
+      int iters = costs.itersFor(w.blockComputeUs() * gpu.computeScale(), blocksPerSm * threads, threads);
+      return LibraryLaunch.fma(threads, blocksPerSm, iters);
+    }
+    int all = gpu.tpcCount();
+    double residentPerSm = Math.min(k.blocks(), k.waveSize(gpu, all)) / (double) (all * gpu.smsPerTpc());
+    double elemsPerSm = residentPerSm * elems;
+    double copyUs = costs.mixedAt(elemsPerSm).memoryUs(); // measured without DRAM contention
+    int iters = costs.mixedItersFor(w.blockComputeUs() * gpu.computeScale(), copyUs, elemsPerSm, threads);
+    return iters == 0 ? LibraryLaunch.stream(threads, blocksPerSm, elems) : LibraryLaunch.mixed(threads, blocksPerSm, iters, elems);
+  }
+
+  /** What one wave of {@code k} takes on the whole modeled GPU: its block time with DRAM contention. */
+  double modeledWaveUsOnAllTpcs(Kernel k) {
+    int all = gpu.tpcCount();
+    double waves = Math.ceil((double) k.blocks() / k.waveSize(gpu, all));
+    return k.idealLatencyUs(gpu, all) / waves;
+  }
+
+  /** Threads per block so that {@code blocksPerSm} blocks fill {@code threadsPerSm}: a multiple of 32 in 32..1024. */
+  static int threadsFor(int blocksPerSm, int threadsPerSm) {
+    int t = threadsPerSm / blocksPerSm / 32 * 32;
+    return Math.max(32, Math.min(1024, t));
+  }
+}

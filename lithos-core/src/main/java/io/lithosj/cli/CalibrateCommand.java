@@ -1,0 +1,63 @@
+package io.lithosj.cli;
+
+import io.lithosj.backend.cuda.AtomEngine;
+import io.lithosj.backend.cuda.Calibration;
+import io.lithosj.backend.cuda.Calibrator;
+import io.lithosj.backend.cuda.CudaBackend;
+import io.lithosj.backend.cuda.CudaUnavailableException;
+import io.lithosj.gpu.GpuSpec;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lithos calibrate}: measures the GPU at hand and writes calibration/&lt;gpu&gt;/. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    description = {"Measure the NVIDIA GPU at hand: latency of the kernel library on 1..all TPCs (fitted to m/n + b),",
+        "bandwidth ceiling, launch and per-atom overhead, power against active TPCs, and check trace replay.",
+        "Writes CSV files and calibration.json. Never changes clocks or power limits."})
+public final class CalibrateCommand implements Callable<Integer> {
+  @Option(names = "--out", description = "output folder (default: calibration/<gpu id>)")
+  Path out;
+
+  @Option(names = "--gpu", description = "GPU preset the device is (default: detected)")
+  String gpu;
+
+  @Option(names = "--reps", defaultValue = "5", description = "runs per point, median kept (default: ${DEFAULT-VALUE})")
+  int reps;
+
+  @Option(names = "--tpcs", split = ",", description = "TPC counts of the scaling scans (default: 1,2,3,4,6,8,12,16,20,24,28,33,40,48,56,66)")
+  int[] tpcs = Calibrator.DEFAULT_TPCS;
+
+  @Option(names = "--skip-power", description = "do not measure power (NVML)")
+  boolean skipPower;
+
+  @Option(names = "--power-seconds", defaultValue = "1.5", description = "length of each power run, s (default: ${DEFAULT-VALUE})")
+  double powerSeconds;
+
+  @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
+  double gridFactor;
+
+  @Override public Integer call() {
+    GpuSpec preset = gpu != null ? GpuSpec.byId(gpu) : null;
+    // NVML is opened by the calibrator itself (nvmlPeriodMs 0 here).
+    try (CudaBackend backend = CudaBackend.open(new CudaBackend.Options(0, preset, null, gridFactor, 0))) {
+      GpuSpec spec = backend.spec();
+      Path dir = out != null ? out : Path.of("calibration", spec.id());
+      AtomEngine eng = backend.engine();
+      Calibration cal = new Calibrator(eng, spec, new Calibrator.Options(dir, reps, tpcs, !skipPower, powerSeconds, gridFactor, spec),
+          System.out).run();
+      System.out.printf("wrote %s (%.0f GB/s, launch %.1f us, atom %.1f us)%n", dir.resolve(Calibration.FILE),
+          cal.memBandwidthGBps(), cal.launchOverheadUs(), cal.atomOverheadUs());
+      return 0;
+    } catch (CudaUnavailableException e) {
+      System.err.println(e.getMessage());
+      return 3;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CalibrateCommand()).execute(args));
+  }
+}
