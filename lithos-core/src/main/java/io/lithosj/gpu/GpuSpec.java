@@ -102,16 +102,20 @@ public record GpuSpec(
     public double bandwidthShare() { return memSlices / 8.0; }
   }
 
-  /** H100 SXM5 80GB: 8 GPCs, 66 TPCs, 132 SMs (values measured on an H100 where DESIGN.md says so). */
+  /**
+   * H100 SXM5 80GB: 8 GPCs, 66 TPCs, 132 SMs. Bandwidth, per-SM bandwidth, launch overhead and
+   * power are what {@code lithos calibrate} measured on an H100 (calibration/h100-sxm/calibration.json;
+   * a test keeps the two equal).
+   */
   public static final GpuSpec H100_SXM = new GpuSpec(
       "h100-sxm", "NVIDIA H100 80GB HBM3 (SXM5)",
       new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
       new SmLimits(2048, 32, 65536, 228 * 1024),
-      2750.0, // streaming copy measured at ~2.75 TB/s on 33-66 TPCs
-      75.0,   // copy probe in CUDA green contexts on the H100: ~75 GB/s per SM at 8-64 SMs (datasets/traces/PROVENANCE.md)
+      2933.2,  // streaming kernel on all 66 TPCs
+      69.5,    // best-fitting per-SM cap of the streaming kernel on 1..66 TPCs
       new ClockRange(345, 1980, 15),
-      new PowerModel(73.0, 700.0, 0.78, 0.22, 2.4),
-      5.0,
+      new PowerModel(121.55, 498.60, 0.6008, 0.3992, 2.4), // idle with a context; FMA/stream on n TPCs
+      7.5465,  // launch call to first block
       1.0,
       List.of(
           new MigProfile("1g.10gb", 1, 8, 1),
