@@ -62,7 +62,8 @@ public final class Reproduction {
       rows.add(slip(ctx, o, "power", "power", SlipExperiment.Mechanism.POWER, 0.07, 25,
           "Power management: energy saved at slip k=7% (paper: ~25% for 7% slowdown)", Map.of()));
     }
-    write(o.outDir().resolve("headline.csv"), rows);
+    write(o.outDir().resolve("headline.csv"), csv(rows));
+    write(o.outDir().resolve("headline.md"), markdown(rows));
     return rows;
   }
 
@@ -100,12 +101,26 @@ public final class Reproduction {
         String.format(Locale.ROOT, "mean over %d tenants: %.1f%% saved, %.1f%% slower", pts.size() / slips.length, at[0], at[1]));
   }
 
-  private static void write(Path file, List<HeadlineRow> rows) {
+  private static String csv(List<HeadlineRow> rows) {
     StringBuilder sb = new StringBuilder(HeadlineRow.CSV_HEADER).append('\n');
     rows.forEach(r -> sb.append(r.csv()).append('\n'));
+    return sb.toString();
+  }
+
+  /** The headline table as Markdown, for the README (a test keeps the README's copy equal to it). */
+  public static String markdown(List<HeadlineRow> rows) {
+    StringBuilder sb = new StringBuilder("| claim | GPU | paper | measured | within 25% | what was measured |\n|---|---|---|---|---|---|\n");
+    for (HeadlineRow r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3g%s | %.3g%s | %s | %s |%n", r.claim(), r.gpu(), r.paperValue(),
+          r.unit(), r.measuredValue(), r.unit(), r.withinQuarter() ? "yes" : "**no**", r.detail()));
+    }
+    return sb.toString();
+  }
+
+  private static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, sb.toString());
+      Files.writeString(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
