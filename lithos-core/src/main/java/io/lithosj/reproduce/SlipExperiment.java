@@ -45,7 +45,9 @@ final class SlipExperiment {
 
   private SlipExperiment() {}
 
-  static List<Point> run(ExperimentContext ctx, String id, Scenario scenario, Mechanism mech, double[] slips) {
+  /** {@code extra}: further LithOS parameters for every run (e.g. the right-sizer's model). */
+  static List<Point> run(ExperimentContext ctx, String id, Scenario scenario, Mechanism mech, double[] slips,
+                         Map<String, Object> extra) {
     List<String> tenants = scenario.tenants().stream().map(Scenario.TenantConfig::name).toList();
     List<Scenario> runs = new ArrayList<>();
     for (String t : tenants) {
@@ -53,8 +55,8 @@ final class SlipExperiment {
       if (alone.tenants().get(0).type() == null || "inference".equals(alone.tenants().get(0).type())) {
         alone = alone.withArrivals(t, "closed", null);
       }
-      runs.add(alone.withPolicy("lithos", Map.of(mech.flag, false)));
-      for (double k : slips) runs.add(alone.withPolicy("lithos", Map.of(mech.flag, true, mech.slipParam, k)));
+      runs.add(alone.withPolicy("lithos", params(extra, mech.flag, false)));
+      for (double k : slips) runs.add(alone.withPolicy("lithos", params(extra, mech.flag, true, mech.slipParam, k)));
     }
     List<RunResult> results = ctx.runAll(runs);
     List<Point> points = new ArrayList<>();
@@ -88,6 +90,12 @@ final class SlipExperiment {
         "slowdown of mean latency (%)", mech.saves + " saved per request (%)", lines), ctx.figuresDir(), ctx.prefix(id));
     Tables.write(table, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return points;
+  }
+
+  private static Map<String, Object> params(Map<String, Object> extra, Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>(extra);
+    for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+    return m;
   }
 
   /** Mean over tenants at one slip. */

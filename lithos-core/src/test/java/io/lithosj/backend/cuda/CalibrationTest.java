@@ -85,7 +85,10 @@ class CalibrationTest {
     // 16 thread-iterations per cycle at 1980 MHz
     assertEquals(1000.0 / (16 * 1980), c.fmaNsPerThreadIter(), 1e-12);
     assertThrows(IllegalArgumentException.class, () -> new ReplayCosts(0, 1, 2048, 4, List.of(), List.of()));
-    // the nominal copy cost follows the spec's bandwidth: 8192 float4 x 32 B x 132 SMs at 2750 GB/s
-    assertEquals(8192 * 32 * 132 / 2750e3, c.mixedAt(8192).memoryUs(), 1e-9);
+    // the nominal copy cost follows the spec's bandwidth: 8192 float4 x 32 B x 132 SMs at the
+    // fixture's 2750 GB/s, and half that at twice the bandwidth
+    GpuSpec at2750 = GpuSpec.H100_SXM.withMemBandwidthGBps(2750.0);
+    assertEquals(8192 * 32 * 132 / 2750e3, ReplayCosts.nominal(at2750).mixedAt(8192).memoryUs(), 1e-9);
+    assertEquals(8192 * 32 * 132 / 5500e3, ReplayCosts.nominal(at2750.withMemBandwidthGBps(5500.0)).mixedAt(8192).memoryUs(), 1e-9);
   }
 }

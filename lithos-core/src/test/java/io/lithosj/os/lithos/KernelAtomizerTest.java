@@ -5,6 +5,7 @@ import static io.lithosj.os.lithos.Fixtures.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
 import java.util.ArrayList;
@@ -16,11 +17,14 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class KernelAtomizerTest {
+  /** The H100 with a round 5 us launch overhead, so the arithmetic below can be read off. */
+  private static final GpuSpec GPU = H100.withLaunchOverheadUs(5.0);
+
   @Test
   void longKernelBecomesWholeWaveAtomsNearTheTarget() {
     // 16 blocks per TPC per wave; on 10 TPCs a wave is 160 blocks of 50 us; 100 waves = 5 ms
     Kernel k = compute("gemm", 16_000, 50);
-    KernelAtomizer a = new KernelAtomizer(H100, 0.25, 5.0);
+    KernelAtomizer a = new KernelAtomizer(GPU, 0.25, 5.0);
     assertEquals(245.0, a.runTargetUs(), 1e-9); // 250 us minus 5 us launch overhead
     List<Integer> atoms = cut(a, k, 10);
     assertEquals(16_000, atoms.stream().mapToInt(Integer::intValue).sum());
@@ -43,10 +47,15 @@ class KernelAtomizerTest {
   @Test
   void launchOverheadBoundsTheShortestAtom() {
     // a 10 us target would make launch overhead half the atom; the 5% cap raises it to 95 us
-    KernelAtomizer a = new KernelAtomizer(H100, 0.010, 5.0);
+    KernelAtomizer a = new KernelAtomizer(GPU, 0.010, 5.0);
     assertEquals(95.0, a.runTargetUs(), 1e-9);
-    KernelAtomizer b = new KernelAtomizer(H100.withLaunchOverheadUs(20), 0.25, 5.0);
+    KernelAtomizer b = new KernelAtomizer(GPU.withLaunchOverheadUs(20), 0.25, 5.0);
     assertEquals(380.0, b.runTargetUs(), 1e-9);
+    // the preset's measured overhead: the floor is 19 launches (95% run, 5% overhead)
+    KernelAtomizer c = new KernelAtomizer(H100, 0.010, 5.0);
+    assertEquals(19 * H100.launchOverheadUs(), c.minRunUs(), 1e-9);
+    assertEquals(c.minRunUs(), c.runTargetUs(), 1e-9);
+    assertEquals(250.0 - H100.launchOverheadUs(), new KernelAtomizer(H100, 0.25, 5.0).runTargetUs(), 1e-9);
   }
 
   @Test
@@ -59,7 +68,7 @@ class KernelAtomizerTest {
 
   @Test
   void deadlineBoundedAtomsFitTheBudgetOrAreRefused() {
-    KernelAtomizer a = new KernelAtomizer(H100, 0.25, 5.0);
+    KernelAtomizer a = new KernelAtomizer(GPU, 0.25, 5.0);
     Kernel k = compute("gemm", 16_000, 50);
     int b = a.nextAtomBlocksWithin(k, 16_000, 10, n -> k.withBlocks(n).idealLatencyUs(H100, 10), 120);
     assertEquals(320, b); // two 50 us waves fit 120 us

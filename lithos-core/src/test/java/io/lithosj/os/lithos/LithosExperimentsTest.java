@@ -26,7 +26,7 @@ class LithosExperimentsTest {
 
   @Test
   void atomizationKeepsHpTailFlatAsBeKernelsGrow() {
-    Table t = LithosExperiments.atomizationSweep(400);
+    Table t = LithosExperiments.atomizationSweep(LithosExperiments.SWEEP_MS);
     System.out.println(t.printAll());
     double[] gemmMs = t.stringColumn(0).asList().stream().mapToDouble(Double::parseDouble).toArray();
     double[] on = t.doubleColumn("p99AtomizedMs").asDoubleArray();
