@@ -2,6 +2,9 @@ package io.lithosj.cli;
 
 import io.lithosj.reproduce.HeadlineRow;
 import io.lithosj.reproduce.Reproduction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +41,26 @@ final class ReproduceCommand implements Callable<Integer> {
           r.unit(), r.gpu(), r.detail());
     }
     System.out.printf(Locale.ROOT, "wrote %s/headline.csv and figures in %.0f s%n", out, (System.nanoTime() - t0) / 1e9);
+    if (!quick && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {
+      System.out.println("updated the results table in README.md");
+    }
     return 0;
+  }
+
+  /** Puts the headline table between the README's headline markers, so the README reads from the run. */
+  private static boolean updateReadme(String table) {
+    Path readme = Path.of("README.md");
+    try {
+      if (!Files.exists(readme)) return false;
+      String text = Files.readString(readme);
+      String start = "<!-- headline:start -->\n";
+      int a = text.indexOf(start);
+      int b = text.indexOf("<!-- headline:end -->");
+      if (a < 0 || b < a) return false;
+      Files.writeString(readme, text.substring(0, a + start.length()) + table + text.substring(b));
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot update " + readme, e);
+    }
   }
 }

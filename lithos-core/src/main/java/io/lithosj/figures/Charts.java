@@ -76,6 +76,22 @@ public final class Charts {
     return c;
   }
 
+  /** Lines whose series are not policies (e.g. tenants under one policy): each its own colour and marker. */
+  public static XYChart linesOfSeries(String title, String xTitle, String yTitle, Map<String, double[][]> xyBySeries) {
+    XYChart c = xy(title, xTitle, yTitle);
+    org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
+        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
+    int i = 0;
+    for (var e : xyBySeries.entrySet()) {
+      XYSeries s = c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+      s.setLineColor(Palette.series(i));
+      s.setMarkerColor(Palette.series(i));
+      s.setMarker(markers[i % markers.length]);
+      i++;
+    }
+    return c;
+  }
+
   public static XYChart xy(String title, String xTitle, String yTitle) {
     XYChart c = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     style(c.getStyler());

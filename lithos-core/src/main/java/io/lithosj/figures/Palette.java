@@ -16,7 +16,16 @@ public final class Palette {
       Map.entry("lithos", new Color(0x1F, 0x77, 0xB4)),
       Map.entry("solo", new Color(0x2C, 0xA0, 0x2C)));
 
+  /** For series that are not policies (e.g. tenants under one policy): distinct from each other. */
+  private static final Color[] SERIES = {
+      new Color(0x1B, 0x9E, 0x77), new Color(0xD9, 0x5F, 0x02), new Color(0x75, 0x70, 0xB3),
+      new Color(0xE7, 0x29, 0x8A), new Color(0x66, 0xA6, 0x1E), new Color(0xE6, 0xAB, 0x02),
+      new Color(0xA6, 0x76, 0x1D), new Color(0x66, 0x66, 0x66)};
+
   private Palette() {}
+
+  /** The i-th colour of the palette for non-policy series. */
+  public static Color series(int i) { return SERIES[Math.floorMod(i, SERIES.length)]; }
 
   public static Color of(String policy) {
     Color c = BY_POLICY.get(policy);

@@ -60,7 +60,7 @@ final class AtomizationExperiment {
     }
     Table t = Table.create(id).addColumns(var, scale, p99, beThr);
     var chart = Charts.lines(id + " on " + ctx.gpu() + ": HP p99 as BE kernels grow",
-        "BE kernel length (x blocks per kernel of the base batch)", "HP p99 latency (ms, log scale)", lines);
+        "BE kernel size (x blocks per kernel: larger batch or longer sequence)", "HP p99 latency (ms, log scale)", lines);
     chart.getStyler().setYAxisLogarithmic(true);
     Charts.save(chart, ctx.figuresDir(), ctx.prefix(id));
     Tables.write(t, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));

@@ -48,9 +48,10 @@ public final class Reproduction {
       rows.addAll(stacking(ctx, "inference-throughput", "Inference stacking (throughput-oriented HP)", 13, 3, 1.6, o));
       o.log().accept("== " + gpu + ": hybrid stacking (HP inference + BE training)");
       rows.addAll(stacking(ctx, "hybrid", "Hybrid stacking", 4.7, 1.18, 1.35, o));
-      o.log().accept("== " + gpu + ": atomization sensitivity");
-      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization", ctx),
-          o.quick() ? new double[] {1, 4} : new double[] {1, 2, 4, 8, 16});
+      o.log().accept("== " + gpu + ": atomization sensitivity (BE training batch, BE inference sequence length)");
+      double[] scales = o.quick() ? new double[] {1, 4} : new double[] {1, 2, 4, 8, 16};
+      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization", ctx), scales);
+      AtomizationExperiment.run(ctx, "atomization-inference", load(o, "atomization-inference", ctx), scales);
       o.log().accept("== " + gpu + ": right-sizing");
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",

@@ -83,10 +83,10 @@ final class SlipExperiment {
         xy[0][s] = slowPct;
         xy[1][s] = savedPct;
       }
-      lines.put("lithos " + t, xy);
+      lines.put(t, xy);
     }
     Table table = Table.create(id).addColumns(ten, slip, saved, slow);
-    Charts.save(Charts.lines(id + " on " + ctx.gpu() + ": " + mech.saves + " saved against slowdown (points: slip k)",
+    Charts.save(Charts.linesOfSeries(id + " on " + ctx.gpu() + ", LithOS: " + mech.saves + " saved against slowdown, per tenant (points: slip k)",
         "slowdown of mean latency (%)", mech.saves + " saved per request (%)", lines), ctx.figuresDir(), ctx.prefix(id));
     Tables.write(table, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return points;

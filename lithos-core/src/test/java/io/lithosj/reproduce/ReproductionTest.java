@@ -27,7 +27,7 @@ class ReproductionTest {
     assertEquals(3 + 3 + 3 + 2 + 1, rows.size());
     for (HeadlineRow r : rows) assertTrue(Double.isFinite(r.measuredValue()), r.claim() + " = " + r.measuredValue());
     for (String f : List.of("inference-latency-p99", "inference-latency-throughput", "inference-latency-cdf", "hybrid-p99",
-        "atomization", "rightsizing", "rightsizing-search", "power")) {
+        "atomization", "atomization-inference", "rightsizing", "rightsizing-search", "power")) {
       assertTrue(Files.size(out.resolve("h100-sxm-" + f + ".png")) > 10_000, f + ".png");
       assertTrue(Files.exists(out.resolve("h100-sxm-" + f + ".svg")), f + ".svg");
     }
