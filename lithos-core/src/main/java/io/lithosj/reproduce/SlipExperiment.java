@@ -86,7 +86,7 @@ final class SlipExperiment {
       lines.put(t, xy);
     }
     Table table = Table.create(id).addColumns(ten, slip, saved, slow);
-    Charts.save(Charts.linesOfSeries(id + " on " + ctx.gpu() + ", LithOS: " + mech.saves + " saved against slowdown, per tenant (points: slip k)",
+    Charts.save(Charts.linesOfSeries(id + " on " + ctx.gpu() + ": LithOS " + mech.saves + " saved per tenant (points: slip k)",
         "slowdown of mean latency (%)", mech.saves + " saved per request (%)", lines), ctx.figuresDir(), ctx.prefix(id));
     Tables.write(table, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return points;
