@@ -56,8 +56,9 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerTh
 
   /**
    * How much DRAM contention stretches a block: each SM draws at most {@code smBandwidthGBps},
-   * and all SMs of a bandwidth domain together at most {@code domainGBps}. The modeled GPU uses
-   * the same rule, so a kernel alone on the modeled GPU takes exactly its ideal latency.
+   * and all SMs of a bandwidth domain together at most {@code domainGBps}. This is the modeled
+   * GPU's max-min fair sharing in the case of one kernel alone (all blocks asking the same), so
+   * such a kernel takes exactly its ideal latency there ({@code SimGpuTest} checks it).
    */
   public static double dramSlowdown(GpuSpec gpu, double smDemandGBps, double smsDrawing, double domainGBps) {
     double smCap = gpu.smBandwidthGBps();
