@@ -32,8 +32,9 @@ final class ReproduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
-    Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick);
-    o = new Reproduction.Options(o.gpus(), scenarios, o.outDir(), quick, threads == null ? o.threads() : threads, o.log());
+    Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
+        .withScenarioDir(scenarios);
+    if (threads != null) o = o.withThreads(threads);
     List<HeadlineRow> rows = Reproduction.run(o);
     System.out.printf(Locale.ROOT, "%-75s %8s %9s  %-9s %s%n", "claim", "paper", "measured", "gpu", "detail");
     for (HeadlineRow r : rows) {

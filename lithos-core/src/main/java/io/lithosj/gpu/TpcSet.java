@@ -1,6 +1,5 @@
 package io.lithosj.gpu;
 
-import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.stream.IntStream;
@@ -137,6 +136,4 @@ public final class TpcSet implements Iterable<Integer> {
     }
     return sb.append('}').toString();
   }
-
-  public static TpcSet fromArray(int[] tpcs) { return of(Arrays.copyOf(tpcs, tpcs.length)); }
 }

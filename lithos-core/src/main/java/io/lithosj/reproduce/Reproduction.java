@@ -33,6 +33,7 @@ public final class Reproduction {
     public Options withOutDir(Path d) { return new Options(gpus, scenarioDir, d, quick, threads, log); }
     public Options withQuick(boolean q) { return new Options(gpus, scenarioDir, outDir, q, threads, log); }
     public Options withThreads(int t) { return new Options(gpus, scenarioDir, outDir, quick, t, log); }
+    public Options withScenarioDir(Path d) { return new Options(gpus, d, outDir, quick, threads, log); }
     public Options withLog(Consumer<String> l) { return new Options(gpus, scenarioDir, outDir, quick, threads, l); }
   }
 
@@ -50,8 +51,8 @@ public final class Reproduction {
       rows.addAll(stacking(ctx, "hybrid", "Hybrid stacking", 4.7, 1.18, 1.35, o));
       o.log().accept("== " + gpu + ": atomization sensitivity (BE training batch, BE inference sequence length)");
       double[] scales = o.quick() ? new double[] {1, 4} : new double[] {1, 2, 4, 8, 16};
-      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization", ctx), scales);
-      AtomizationExperiment.run(ctx, "atomization-inference", load(o, "atomization-inference", ctx), scales);
+      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization"), scales);
+      AtomizationExperiment.run(ctx, "atomization-inference", load(o, "atomization-inference"), scales);
       o.log().accept("== " + gpu + ": right-sizing");
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
@@ -68,7 +69,7 @@ public final class Reproduction {
     return rows;
   }
 
-  private static Scenario load(Options o, String name, ExperimentContext ctx) {
+  private static Scenario load(Options o, String name) {
     Scenario s = ScenarioLoader.load(o.scenarioDir().resolve(name + ".json"));
     if (o.quick()) s = s.withDurationMs(s.durationMsOrDefault() * 0.25, s.warmupMsOrDefault() * 0.25);
     return s;
@@ -76,7 +77,7 @@ public final class Reproduction {
 
   private static List<HeadlineRow> stacking(ExperimentContext ctx, String id, String label, double vsMps,
                                             double vsBest, double thrVsBest, Options o) {
-    Scenario s = load(o, id, ctx);
+    Scenario s = load(o, id);
     StackingExperiment.Result r = StackingExperiment.run(ctx, id, s, Policies.names());
     StackingExperiment.Summary lithos = r.of("lithos");
     StackingExperiment.Summary mps = r.of("mps");
@@ -93,7 +94,7 @@ public final class Reproduction {
 
   private static HeadlineRow slip(ExperimentContext ctx, Options o, String file, String id, SlipExperiment.Mechanism m,
                                   double k, double paperPct, String claim, Map<String, Object> extra) {
-    Scenario s = load(o, file, ctx);
+    Scenario s = load(o, file);
     double[] slips = o.quick() ? new double[] {k} : new double[] {0.01, 0.02, 0.04, 0.07, 0.1, 0.2};
     if (java.util.Arrays.stream(slips).noneMatch(x -> x == k)) throw new IllegalStateException("slip " + k + " not swept");
     List<SlipExperiment.Point> pts = SlipExperiment.run(ctx, id, s, m, slips, extra);

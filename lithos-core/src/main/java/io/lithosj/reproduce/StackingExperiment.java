@@ -21,7 +21,7 @@ import tech.tablesaw.api.Table;
 final class StackingExperiment {
   record Summary(String policy, double hpP99Ms, double stp) {}
 
-  record Result(String id, Table perTenant, List<Summary> summaries, List<RunResult> runs) {
+  record Result(String id, Table perTenant, List<Summary> summaries, List<RunResult> runs, Map<String, TenantMetrics> solo) {
     Summary of(String policy) {
       return summaries.stream().filter(s -> s.policy().equals(policy)).findFirst().orElseThrow();
     }
@@ -66,7 +66,7 @@ final class StackingExperiment {
         p99.append(m.p99Ms());
         soloP99.append(s.p99Ms());
         thr.append(m.throughputPerSec());
-        double n = s.throughputPerSec() > 0 ? m.throughputPerSec() / s.throughputPerSec() : 0;
+        double n = normalizedThroughput(m, s);
         normThr.append(n);
         stp += n;
         if (m.priority() == Priority.HP) {
@@ -77,7 +77,7 @@ final class StackingExperiment {
       summaries.add(new Summary(r.policy(), hp == 0 ? Double.NaN : Math.exp(logSum / hp), stp));
     }
     t.addColumns(pol, ten, cls, p99, soloP99, thr, normThr);
-    Result res = new Result(id, t, summaries, results);
+    Result res = new Result(id, t, summaries, results, solo);
     figures(ctx, res, scenario);
     Tables.write(t, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return res;
@@ -90,7 +90,7 @@ final class StackingExperiment {
     Map<String, List<Double>> thr = new LinkedHashMap<>();
     for (RunResult run : r.runs().subList(0, r.summaries().size())) {
       p99.put(run.policy(), hpTenants.stream().map(t -> run.tenant(t).p99Ms()).toList());
-      thr.put(run.policy(), all.stream().map(t -> normalized(r.perTenant(), run.policy(), t)).toList());
+      thr.put(run.policy(), all.stream().map(t -> normalizedThroughput(run.tenant(t), r.solo().get(t))).toList());
     }
     String gpu = ctx.gpu();
     Charts.save(Charts.bars(r.id() + " on " + gpu + ": HP tail latency", "HP service", "p99 latency (ms, log scale)",
@@ -103,12 +103,8 @@ final class StackingExperiment {
     }
   }
 
-  private static double normalized(Table t, String policy, String tenant) {
-    for (int i = 0; i < t.rowCount(); i++) {
-      if (t.stringColumn("policy").get(i).equals(policy) && t.stringColumn("tenant").get(i).equals(tenant)) {
-        return t.doubleColumn("normalizedThroughput").get(i);
-      }
-    }
-    return Double.NaN;
+  /** Throughput stacked over throughput alone (0 when the tenant completed nothing alone). */
+  private static double normalizedThroughput(TenantMetrics stacked, TenantMetrics solo) {
+    return solo.throughputPerSec() > 0 ? stacked.throughputPerSec() / solo.throughputPerSec() : 0;
   }
 }

@@ -21,8 +21,7 @@ class ReproductionTest {
   void everyExperimentWritesItsFiguresAndHeadlineRows() throws Exception {
     Path scenarios = Path.of(getClass().getResource("/paper-mini/hybrid.json").toURI()).getParent();
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(List.of("h100-sxm")).withOutDir(out)
-        .withQuick(true).withThreads(2).withLog(s -> {});
-    o = new Reproduction.Options(o.gpus(), scenarios, out, true, 2, s -> {});
+        .withScenarioDir(scenarios).withQuick(true).withThreads(2).withLog(s -> {});
     List<HeadlineRow> rows = Reproduction.run(o);
     assertEquals(3 + 3 + 3 + 2 + 1, rows.size());
     for (HeadlineRow r : rows) assertTrue(Double.isFinite(r.measuredValue()), r.claim() + " = " + r.measuredValue());
@@ -37,7 +36,7 @@ class ReproductionTest {
     assertTrue(Files.exists(out.resolve("data/h100-sxm-hybrid.csv")));
 
     Path again = out.resolve("again");
-    Reproduction.run(new Reproduction.Options(o.gpus(), scenarios, again, true, 1, s -> {}));
+    Reproduction.run(o.withOutDir(again).withThreads(1));
     assertEquals(csv, Files.readAllLines(again.resolve("headline.csv")), "deterministic, whatever the thread count");
   }
 }

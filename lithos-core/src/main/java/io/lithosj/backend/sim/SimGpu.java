@@ -236,9 +236,6 @@ public final class SimGpu implements GpuBackend {
     }
   }
 
-  /** True when no event is queued (nothing running, pending or timed). */
-  public boolean idle() { return events.isEmpty(); }
-
   @Override
   public Telemetry telemetry() {
     accrue();
@@ -273,7 +270,6 @@ public final class SimGpu implements GpuBackend {
     a.done += n;
     if (a.done == a.size) {
       a.finished = true;
-      a.endMs = now;
       listener.onAtomDone(new AtomResult(a.atom, a.launchMs, a.startMs, now));
     }
     startedCount = 0;
@@ -502,7 +498,6 @@ public final class SimGpu implements GpuBackend {
     int running;
     int done;
     double startMs = -1;
-    double endMs;
     boolean finished;
 
     final int[] residentByDomain;
