@@ -4,6 +4,7 @@ import io.lithosj.backend.AtomListener;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.backend.GpuBackend;
 import io.lithosj.backend.Telemetry;
+import io.lithosj.backend.cuda.CudaBackend;
 import io.lithosj.backend.sim.SimGpu;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.gpu.TpcSet;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleConsumer;
-import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -28,18 +28,6 @@ import org.HdrHistogram.Histogram;
  * made here, whichever backend runs underneath.
  */
 public final class Runner implements PolicyContext, AtomListener {
-  /** Makes backends other than the modeled GPU (the real one lives in backend.cuda). */
-  private static Function<GpuSpec, GpuBackend> cudaFactory = spec -> {
-    try {
-      return (GpuBackend) Class.forName("io.lithosj.backend.cuda.CudaBackend").getConstructor(GpuSpec.class).newInstance(spec);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("this build has no CUDA backend");
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-  };
 
   private final Scenario scenario;
   private final GpuBackend gpu;
@@ -66,7 +54,7 @@ public final class Runner implements PolicyContext, AtomListener {
   public static RunResult run(Scenario scenario, DoubleConsumer progress) {
     GpuSpec spec = scenario.gpuSpec();
     scenario.tenantSpecs(); // validate before any backend is opened
-    GpuBackend backend = "cuda".equals(scenario.backendName()) ? cudaFactory.apply(spec) : new SimGpu(spec);
+    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec);
     try (backend) {
       return new Runner(scenario, backend).execute(progress);
     }
