@@ -6,20 +6,34 @@ For every model (random weights, built from configs only: nothing is downloaded)
   2. profile 1 warm-up + N requests/iterations on the whole GPU with torch.profiler (CPU + CUDA)
      and keep the Chrome trace, filtered to kernels, memcpy/memset, their launch calls and the
      user annotations (ProfilerStep#k and one record_function range per request/iteration);
-  3. run the same request/iteration again inside CUDA green contexts of several SM counts (and once
-     more on the whole GPU), profiling CUDA activity only, and record every kernel's duration by its
-     position in the sequence (iterations are separated by a marker kernel, torch.cuda._sleep).
+  3. run the same request/iteration again on several SM counts (and once more on the whole GPU),
+     profiling CUDA activity only, and record every kernel's duration by its position in the
+     sequence (iterations are separated by a marker kernel, torch.cuda._sleep). The SMs are
+     restricted (--method) either
+       green:  inside CUDA green contexts of n SMs (cuDNN's convolution backward fails there), or
+       occupy: in the primary context, on one stream, while blocker blocks (occupy_sms.cu: one
+               block per SM holding all its registers and shared memory) are resident on all but n
+               SMs; the n free SMs are chosen as thread block clusters, so they lie in groups of 8
+               SMs of one GPC like a green context's, and a placement check per n verifies that
+               probe blocks run on exactly the n free SMs. A run that does not finish while SMs are
+               held (a kernel that needs more SMs at once than are free) is stopped by a watchdog.
 
 Files written to --work (and packed into --out after every model, in parts of at most 15 MiB):
   <id>.trace.json.gz   filtered Chrome trace of step 2 (io.lithosj.workload.trace.ChromeTraceImporter reads it)
   <id>.scaling.tsv.gz  sms, context, iteration, order, dur_ns, stream, name   (step 3)
   manifest.json        environment, green-context API and calibration probe, per-model parameters,
                        what was reduced and why, errors
+--partial and --method occupy measure step 3 only (no Chrome trace), adding to a full run's files:
+  <id>.scaling-<partial>.tsv.gz, <id>.scaling-occupy.tsv.gz (context "occupy"; whole-GPU rows "primary"),
+  manifest-<partial or occupy>-<models>.json (with --method occupy: the blocker's resources, the
+  placement check per SM count, the free SMs of every run and the calibration probe per SM count)
 
 Usage (on the GPU host):  PYTHONUNBUFFERED=1 python3 collect_traces.py --work /tmp/lt --out $OUT
+  SM occupancy: add --method occupy --models <ids> (needs occupy_sms.ptx next to this script, or --ptx)
 """
 import argparse
 import contextlib
+import ctypes as C
 import datetime
 import gc
 import gzip
@@ -31,6 +45,7 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import traceback
 
@@ -66,7 +81,7 @@ def default_dtype(dt):
 
 
 # ----------------------------------------------------------------------------------------------
-# Contexts: the whole GPU, or a CUDA green context of n SMs
+# Contexts: the whole GPU, a CUDA green context of n SMs, or n SMs left free by resident blockers
 # ----------------------------------------------------------------------------------------------
 
 def green_class():
@@ -89,14 +104,19 @@ def describe_green_api(gcls):
 
 
 class Ctx:
-    """Runs a function on the whole GPU (primary context) or on the SMs of one green context."""
+    """Runs a function on the whole GPU (primary context), on the SMs of one green context, or
+    (mode "occupy") in the primary context while an Occupier leaves only n SMs free."""
 
-    def __init__(self, total_sms, sms=None, gcls=None):
+    def __init__(self, total_sms, sms=None, gcls=None, occ=None):
         self.requested = sms if sms is not None else total_sms
         self.sms = self.requested
         self.ctx = None
         self.stream = None
         self.mode = "primary"
+        self.occ = occ
+        if occ is not None:
+            self.mode = "occupy"
+            return
         if gcls is None:
             return
         dev = torch.cuda.current_device()
@@ -121,12 +141,28 @@ class Ctx:
 
     @property
     def label(self):
-        return "primary" if self.mode == "primary" else "green"
+        return self.mode if self.mode in ("primary", "occupy") else "green"
 
-    def run(self, fn):
+    def warm(self, fn):
+        """Warm-up on this context's stream. In occupy mode without the blockers, twice: the caching
+        allocator's cudaMalloc calls for the work stream's pool happen here, because a device memory
+        allocation may synchronize implicitly, which would wait for the blockers."""
+        if self.mode != "occupy":
+            self.run(fn)
+            return
+        torch.cuda.synchronize()
+        with torch.cuda.stream(self.occ.work):
+            fn()
+            fn()
+        torch.cuda.synchronize()
+
+    def run(self, fn, watchdog_s=20.0):
+        """watchdog_s: occupy only; how long the work may take before it counts as stalled."""
         torch.cuda.synchronize()
         if self.mode == "primary":
             fn()
+        elif self.mode == "occupy":
+            self.occ.run(self.sms, fn, watchdog_s)
         elif self.mode == "stream":
             with torch.cuda.stream(self.stream):
                 fn()
@@ -164,9 +200,305 @@ def probe_ctx(ctx, mm_n=8192, copy_mb=2048, reps=5):
             res[key + ("_tflops" if key == "matmul" else "_gbps")] = round(
                 work / (ms * 1e-3) / (1e12 if key == "matmul" else 1e9), 1)
 
+    if ctx.mode == "occupy":
+        ctx.warm(body)  # the outputs' allocations on the work stream
     ctx.run(body)
     del a, b, x, y
     return res
+
+
+# ----------------------------------------------------------------------------------------------
+# SM occupancy: the work stays in the primary context (where cuDNN's convolution backward runs,
+# unlike in green contexts) and resident lithosj_occupy blocks keep every other SM busy
+# ----------------------------------------------------------------------------------------------
+
+class LaunchAttr(C.Structure):
+    """CUlaunchAttribute: id, 4 bytes of padding, a 64-byte value union (clusterDim = first 3 u32)."""
+    _fields_ = [("id", C.c_int), ("pad", C.c_char * 4), ("value", C.c_uint * 16)]
+
+
+class LaunchConfig(C.Structure):
+    """CUlaunchConfig (layout checked against CUDA 13.0's cuda.h: 56 bytes, hStream at 32)."""
+    _fields_ = [("grid", C.c_uint * 3), ("block", C.c_uint * 3), ("smem", C.c_uint),
+                ("stream", C.c_void_p), ("attrs", C.POINTER(LaunchAttr)), ("num_attrs", C.c_uint)]
+
+
+CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION = 4
+CU_MEMHOSTALLOC_PORTABLE, CU_MEMHOSTALLOC_DEVICEMAP = 0x1, 0x2
+CU_STREAM_NON_BLOCKING = 0x1
+CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES, CU_FUNC_ATTRIBUTE_NUM_REGS = 3, 4
+CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8
+CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 5, 6
+DEVICE_ATTRIBUTES = {"sm_count": 16, "max_threads_per_sm": 39, "max_smem_per_sm": 81, "regs_per_sm": 82,
+                     "max_smem_per_block_optin": 97, "reserved_smem_per_block": 111}
+P, VP = C.POINTER, C.c_void_p
+
+
+class Driver:
+    """The CUDA driver API calls of the occupancy method, through ctypes on libcuda.so.1. Calling
+    d("cuName", args...) checks the CUresult and names the failed call."""
+
+    SIGNATURES = {  # exported symbol -> argtypes (cuda.h maps cuMemHostGetDevicePointer to _v2)
+        "cuInit": [C.c_uint],
+        "cuCtxGetCurrent": [P(VP)],
+        "cuCtxSetCurrent": [VP],
+        "cuCtxGetDevice": [P(C.c_int)],
+        "cuDeviceGet": [P(C.c_int), C.c_int],
+        "cuDevicePrimaryCtxRetain": [P(VP), C.c_int],
+        "cuDeviceGetAttribute": [P(C.c_int), C.c_int, C.c_int],
+        "cuModuleLoadDataEx": [P(VP), C.c_char_p, C.c_uint, P(C.c_int), P(VP)],
+        "cuModuleGetFunction": [P(VP), VP, C.c_char_p],
+        "cuFuncSetAttribute": [VP, C.c_int, C.c_int],
+        "cuFuncGetAttribute": [P(C.c_int), C.c_int, VP],
+        "cuOccupancyMaxActiveBlocksPerMultiprocessor": [P(C.c_int), VP, C.c_int, C.c_size_t],
+        "cuOccupancyMaxActiveClusters": [P(C.c_int), VP, P(LaunchConfig)],
+        "cuMemHostAlloc": [P(VP), C.c_size_t, C.c_uint],
+        "cuMemHostGetDevicePointer_v2": [P(C.c_uint64), VP, C.c_uint],
+        "cuStreamCreate": [P(VP), C.c_uint],
+        "cuStreamSynchronize": [VP],
+        "cuLaunchKernel": [VP, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, VP,
+                           P(VP), P(VP)],
+        "cuLaunchKernelEx": [P(LaunchConfig), VP, P(VP), P(VP)],
+    }
+
+    def __init__(self, lib="libcuda.so.1"):
+        self.lib = C.CDLL(lib)
+        for name, argtypes in self.SIGNATURES.items():
+            f = getattr(self.lib, name)
+            f.argtypes, f.restype = argtypes, C.c_int
+        for name in ("cuGetErrorName", "cuGetErrorString"):
+            f = getattr(self.lib, name)
+            f.argtypes, f.restype = [C.c_int, P(C.c_char_p)], C.c_int
+
+    def error(self, res):
+        name, text = C.c_char_p(), C.c_char_p()
+        self.lib.cuGetErrorName(res, C.byref(name))
+        self.lib.cuGetErrorString(res, C.byref(text))
+        return f"{res} {(name.value or b'?').decode()}: {(text.value or b'?').decode()}"
+
+    def __call__(self, name, *args):
+        res = getattr(self.lib, name)(*args)
+        if res != 0:
+            raise RuntimeError(f"{name} failed: CUresult {self.error(res)}")
+
+    def out(self, ctype, name, *args):
+        """Calls a function whose first parameter is an output; returns the value."""
+        v = ctype()
+        self(name, C.byref(v), *args)
+        return v.value
+
+    def launch(self, func, grid, block, smem, stream, params, cluster=1):
+        """params: ctypes values, passed by address (kernelParams); cluster > 1: thread block
+        clusters of that many blocks (cuLaunchKernelEx)."""
+        argv = (VP * len(params))(*[C.addressof(p) for p in params])
+        if cluster == 1:
+            self("cuLaunchKernel", func, grid, 1, 1, block, 1, 1, smem, stream, argv, None)
+            return
+        attr = LaunchAttr(id=CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION)
+        attr.value[0:3] = [cluster, 1, 1]
+        cfg = LaunchConfig(grid=(C.c_uint * 3)(grid, 1, 1), block=(C.c_uint * 3)(block, 1, 1), smem=smem,
+                           stream=stream, attrs=C.pointer(attr), num_attrs=1)
+        self("cuLaunchKernelEx", C.byref(cfg), func, argv, None)
+
+
+class HostWords:
+    """n u32 in pinned host memory mapped into the device: kernels write and poll them while the
+    host reads and writes them directly (ctypes reads memory on every access)."""
+
+    def __init__(self, d, n):
+        p = C.c_void_p()
+        d("cuMemHostAlloc", C.byref(p), 4 * n, CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP)
+        self.n, self.host = n, (C.c_uint32 * n).from_address(p.value)
+        self.dev = d.out(C.c_uint64, "cuMemHostGetDevicePointer_v2", p, 0)
+
+    def zero(self):
+        C.memset(C.addressof(self.host), 0, 4 * self.n)
+
+
+class Resident:
+    """One launch of lithosj_occupy: its stream, check-in slots (%smid + 1 per block) and release word."""
+
+    def __init__(self, d, name, max_grid):
+        self.name, self.max_grid = name, max_grid
+        self.words = HostWords(d, max_grid + 1)  # [0, max_grid): check-in slots; [max_grid]: release
+        # a stream of its own, created non-blocking: a torch pool stream could be handed out again as
+        # the work stream, and a blocking one would make work on the legacy default stream wait for it
+        self.stream = d.out(C.c_void_p, "cuStreamCreate", CU_STREAM_NON_BLOCKING)
+
+    def params(self):
+        return [C.c_uint64(self.words.dev), C.c_uint64(self.words.dev + 4 * self.max_grid)]
+
+    def release(self):  # only a host store: safe from the watchdog thread
+        self.words.host[self.max_grid] = 1
+
+
+class Occupier:
+    """Leaves exactly n SMs of the GPU to the work: lithosj_occupy blocks (one per SM: all of its
+    registers and shared memory) hold every other SM until released."""
+
+    def __init__(self, ptx_path, total_sms):
+        torch.cuda.init()
+        torch.zeros(1, device=DEV)  # torch's primary context is now created and current on this thread
+        d = self.d = Driver()
+        d("cuInit", 0)
+        ctx = C.c_void_p()
+        d("cuCtxGetCurrent", C.byref(ctx))
+        if not ctx.value:  # torch initialized CUDA on another thread: make its primary context current here
+            dev = d.out(C.c_int, "cuDeviceGet", torch.cuda.current_device())
+            d("cuDevicePrimaryCtxRetain", C.byref(ctx), dev)
+            d("cuCtxSetCurrent", ctx)
+        dev = d.out(C.c_int, "cuCtxGetDevice")
+        self.info = {k: d.out(C.c_int, "cuDeviceGetAttribute", a, dev) for k, a in DEVICE_ATTRIBUTES.items()}
+        if self.info["sm_count"] != total_sms:
+            raise RuntimeError(f"driver reports {self.info['sm_count']} SMs, torch {total_sms}")
+        self.total = total_sms
+        with open(ptx_path, "rb") as f:
+            ptx = f.read() + b"\0"
+        log_buf = C.create_string_buffer(8192)
+        opts = (C.c_int * 2)(CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES)
+        vals = (VP * 2)(C.addressof(log_buf), len(log_buf))
+        try:
+            self.module = d.out(C.c_void_p, "cuModuleLoadDataEx", ptx, 2, opts, vals)
+        except RuntimeError as e:
+            raise RuntimeError(f"{e}; JIT log: {log_buf.value.decode(errors='replace')}") from e
+        self.occupy_fn = d.out(C.c_void_p, "cuModuleGetFunction", self.module, b"lithosj_occupy")
+        self.probe_fn = d.out(C.c_void_p, "cuModuleGetFunction", self.module, b"lithosj_smid_probe")
+        self.smem = self.info["max_smem_per_block_optin"]
+        d("cuFuncSetAttribute", self.occupy_fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, self.smem)
+        self.info["occupy_regs"] = d.out(C.c_int, "cuFuncGetAttribute", CU_FUNC_ATTRIBUTE_NUM_REGS, self.occupy_fn)
+        self.info["occupy_local_bytes"] = d.out(C.c_int, "cuFuncGetAttribute", CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES,
+                                                self.occupy_fn)
+        self.info["occupy_dynamic_smem"] = self.smem
+        per_sm = d.out(C.c_int, "cuOccupancyMaxActiveBlocksPerMultiprocessor", self.occupy_fn, 1024, self.smem)
+        self.info["occupy_blocks_per_sm"] = per_sm
+        if per_sm != 1:
+            raise RuntimeError(f"lithosj_occupy fits {per_sm} blocks per SM, expected exactly 1")
+        self.info["max_active_clusters"] = {c: self.max_clusters(c) for c in (2, 4, 8)}
+        self.hole = Resident(d, "hole", total_sms)
+        self.block = Resident(d, "blocker", total_sms)
+        self.probe_grid = 8 * total_sms
+        self.probe_words = HostWords(d, self.probe_grid)
+        self.work = torch.cuda.Stream()
+        self.runs = {}  # str(n) -> {free SMs as "a,b,...": number of runs with that set}
+        # Load both kernels now, on an idle GPU: with lazy loading a first launch while the blocker
+        # holds SMs could need a context synchronization, which would wait for the blocker for ever.
+        self.block.words.zero()
+        self.block.release()
+        d.launch(self.occupy_fn, 1, 1024, self.smem, self.block.stream, self.block.params())
+        d("cuStreamSynchronize", self.block.stream)
+        self.probe_smids(self.block.stream, grid=1, spin_ns=0)
+
+    def max_clusters(self, c):
+        """How many clusters of c lithosj_occupy blocks (one per SM) can be resident at once (0 if none)."""
+        attr = LaunchAttr(id=CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION)
+        attr.value[0:3] = [c, 1, 1]
+        cfg = LaunchConfig(grid=(C.c_uint * 3)(c, 1, 1), block=(C.c_uint * 3)(1024, 1, 1), smem=self.smem,
+                           stream=None, attrs=C.pointer(attr), num_attrs=1)
+        try:
+            return self.d.out(C.c_int, "cuOccupancyMaxActiveClusters", self.occupy_fn, C.byref(cfg))
+        except RuntimeError as e:
+            log(f"  cluster size {c}: {e}")
+            return 0
+
+    def cluster_for(self, n):
+        """Largest cluster size c in 8, 4, 2 dividing n such that n/c such clusters fit at once, else 1."""
+        mc = self.info["max_active_clusters"]
+        return next((c for c in (8, 4, 2) if n % c == 0 and mc[c] * c >= n), 1)
+
+    def start(self, res, grid, cluster=1, timeout_s=5.0):
+        """Launches grid lithosj_occupy blocks and waits until all are resident; returns their SMs."""
+        res.words.zero()
+        self.d.launch(self.occupy_fn, grid, 1024, self.smem, res.stream, res.params(), cluster)
+        t_end = time.time() + timeout_s
+        while True:
+            got = res.words.host[:grid]
+            k = sum(1 for v in got if v)
+            if k == grid:
+                return sorted(v - 1 for v in got)
+            if time.time() > t_end:
+                self.stop(res)
+                raise RuntimeError(f"only {k} of {grid} {res.name} blocks (clusters of {cluster}) became resident "
+                                   f"within {timeout_s:.0f}s: SMs busy with other work?")
+            time.sleep(1e-4)
+
+    def stop(self, res):
+        res.release()
+        self.d("cuStreamSynchronize", res.stream)
+
+    def hold(self, n):
+        """Leaves exactly n SMs free until stop(self.block); returns (free SMs, blocked SMs).
+        The n SMs to free are taken first by n `hole` blocks launched as thread block clusters, so they
+        come in groups of cluster_for(n) SMs of one GPC (as a green context's SMs do) and the work's own
+        clusters (cuDNN's sm90 kernels use them) can be placed there; then blockers take every other SM
+        (one block per SM, so exactly the rest) and the holes exit."""
+        if not 0 < n < self.total:
+            raise ValueError(f"occupy: {n} SMs must be between 1 and {self.total - 1}")
+        torch.cuda.synchronize()  # every block needs a whole idle SM
+        free = self.start(self.hole, n, self.cluster_for(n))
+        try:
+            blocked = self.start(self.block, self.total - n)
+        finally:
+            self.stop(self.hole)
+        return free, blocked
+
+    def probe_smids(self, stream, grid=None, spin_ns=20000):
+        """The distinct SMs that lithosj_smid_probe blocks (1024 threads, so at most 2 per SM) ran on."""
+        grid = grid or self.probe_grid
+        self.probe_words.zero()
+        self.d.launch(self.probe_fn, grid, 1024, 0, stream, [C.c_uint64(self.probe_words.dev), C.c_uint(spin_ns)])
+        self.d("cuStreamSynchronize", stream)
+        return sorted(set(self.probe_words.host[:grid]))
+
+    def check(self, n):
+        """Placement check: while the blockers hold their SMs, do probe blocks on the work stream run
+        on exactly n SMs, none of them blocked?"""
+        free, blocked = self.hold(n)
+        try:
+            seen = self.probe_smids(self.work.cuda_stream)
+        finally:
+            self.stop(self.block)
+        overlap = sorted(set(seen) & set(blocked))
+        res = {"cluster": self.cluster_for(n), "blocked_smids": blocked, "free_smids": free,
+               "probe_smids": seen, "probe_sms": len(seen), "disjoint": not overlap}
+        problems = []
+        if overlap:
+            problems.append(f"probe blocks ran on {len(overlap)} blocked SMs {overlap}")
+        if len(seen) != n:
+            problems.append(f"probe blocks ran on {len(seen)} SMs, expected {n}")
+        if set(seen) != set(free):
+            problems.append("probe SMs differ from the SMs the holes left free")
+        res["ok"] = not problems
+        if problems:
+            res["reason"] = "; ".join(problems)
+        return res
+
+    def run(self, n, fn, watchdog_s):
+        """fn on the work stream while only n SMs are free. A kernel that needs more SMs at once than are
+        free (a thread block cluster larger than the free groups, a grid-wide barrier) would wait for ever,
+        and so would the blockers: after watchdog_s the blockers are released (the work then finishes on
+        the whole GPU) and this raises."""
+        free, _ = self.hold(n)
+        seen = self.runs.setdefault(str(n), {})
+        key = ",".join(map(str, free))
+        seen[key] = seen.get(key, 0) + 1
+        fired = []
+        timer = threading.Timer(watchdog_s, lambda: (fired.append(time.time()), self.block.release()))
+        timer.daemon = True
+        timer.start()
+        done = None
+        try:
+            with torch.cuda.stream(self.work):
+                fn()
+            self.work.synchronize()
+            done = time.time()
+        finally:
+            timer.cancel()
+            self.stop(self.block)
+        if fired and (done is None or fired[0] < done):
+            raise RuntimeError(f"occupy{n}: the work did not finish within {watchdog_s:.1f}s while {self.total - n} "
+                               "SMs were held (a kernel needing more SMs at once than are free: a thread block "
+                               "cluster, a grid-wide barrier, or a module load that synchronizes the context); "
+                               "released the blockers")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -178,7 +510,8 @@ def is_memop(name):
 
 
 def gpu_events(prof):
-    """(start_ns, dur_ns, stream, name) of every GPU activity, in start order."""
+    """(start_ns, dur_ns, stream, name) of every GPU activity, in start order, except this script's
+    own lithosj_* kernels (the SM-occupancy blockers and probes)."""
     out = []
     kr = getattr(prof.profiler, "kineto_results", None)
     if kr is None:
@@ -191,6 +524,8 @@ def gpu_events(prof):
                 continue
         except AttributeError:
             pass
+        if e.name().startswith("lithosj_"):
+            continue
         out.append((int(e.start_ns()), int(e.duration_ns()), int(e.device_resource_id()), e.name()))
     out.sort(key=lambda r: r[0])
     return out
@@ -210,16 +545,32 @@ def find_marker_name():
     return MARK["name"]
 
 
-def kernel_runs(step, ctx, iters):
+def profiled(ctx, fn, watchdog_s=20.0):
+    """GPU events of fn run inside ctx. When an occupy run fails (a stall), the error also names the
+    longest kernel: the one that waited for SMs."""
+    err = None
+    with profile(activities=[ProfilerActivity.CUDA]) as p:
+        try:
+            ctx.run(fn, watchdog_s)
+        except RuntimeError as e:
+            if ctx.mode != "occupy":
+                raise
+            err = e
+    evs = gpu_events(p)
+    if err is not None:
+        top = max(evs, key=lambda ev: ev[1], default=None)
+        raise RuntimeError(f"{err}; longest kernel: {top[3]} ({top[1] / 1e6:.1f} ms)" if top else str(err)) from err
+    return evs
+
+
+def kernel_runs(step, ctx, iters, watchdog_s=20.0):
     """Kernels of `iters` consecutive runs of step inside ctx: list (per iteration) of event lists."""
     if MARK["name"] is not None:
         def body():
             for _ in range(iters):
                 torch.cuda._sleep(MARK_CYCLES)
                 step()
-        with profile(activities=[ProfilerActivity.CUDA]) as p:
-            ctx.run(body)
-        evs = gpu_events(p)
+        evs = profiled(ctx, body, watchdog_s)
         cut = [i for i, e in enumerate(evs) if e[3] == MARK["name"]]
         if len(cut) == iters:
             cut.append(len(evs))
@@ -227,9 +578,7 @@ def kernel_runs(step, ctx, iters):
         log(f"  marker split failed ({len(cut)} markers for {iters} iterations); profiling one by one")
     runs = []
     for _ in range(iters):
-        with profile(activities=[ProfilerActivity.CUDA]) as p:
-            ctx.run(step)
-        runs.append([e for e in gpu_events(p) if not is_memop(e[3])])
+        runs.append([e for e in profiled(ctx, step, watchdog_s) if not is_memop(e[3])])
     return runs
 
 
@@ -646,24 +995,24 @@ def measure(wid, kind, step, meta, ctxs, total_sms, until, args):
     t = time.time()
     if args.partial:
         rec["partial"] = args.partial
-    else:
+    if not args.partial and args.method != "occupy":  # those runs add scaling data to a full run's trace
         rec["chrome"] = chrome_profile(wid, kind, step, args.active, args.work)
-    if not args.partial:
         log(f"  chrome trace: {rec['chrome']['kernels']} kernels, {rec['chrome']['kernel_us'] / 1e3:.2f} ms kernel time "
         f"over {args.active} steps ({time.time() - t:.1f}s)")
     iters = 3 if it_ms < 50 else 2
     rows, per_ctx, base_names = [], {}, None
     for ctx in ctxs:
         key = f"{ctx.label}{ctx.sms}"
-        est_s = it_ms * 1e-3 * (total_sms / max(1, ctx.sms)) * (iters + 1) * 2.0 + 1.5
+        step_s = it_ms * 1e-3 * (total_sms / max(1, ctx.sms))  # one step on these SMs, if kernel-bound
+        est_s = step_s * (iters + 1) * 2.0 + 1.5
         if time.time() + est_s > until:
             per_ctx[key] = {"skipped": f"time budget (estimated {est_s:.1f}s)"}
             log(f"  skip {key}: estimated {est_s:.1f}s exceeds the budget")
             continue
         t = time.time()
         try:
-            ctx.run(step)  # warm-up on this context's stream (allocator pool, library workspaces)
-            runs = kernel_runs(step, ctx, iters)
+            ctx.warm(step)  # warm-up on this context's stream (allocator pool, library workspaces)
+            runs = kernel_runs(step, ctx, iters, max(5.0, 4 * iters * step_s))
         except Exception as e:  # noqa: BLE001
             per_ctx[key] = {"error": repr(e)[:500]}
             log(f"  {key} failed: {e!r}"[:400])
@@ -683,7 +1032,8 @@ def measure(wid, kind, step, meta, ctxs, total_sms, until, args):
         log(f"  {key:>10}: {len(runs[0])} kernels, {sums[0]:8.3f} ms kernel time, "
             f"names same as first {same}/{len(base_names)} ({time.time() - t:.1f}s)")
         torch.cuda.empty_cache()
-    suffix = ".scaling.tsv.gz" if not args.partial else f".scaling-{args.partial}.tsv.gz"
+    part = args.partial or ("occupy" if args.method == "occupy" else "")
+    suffix = f".scaling-{part}.tsv.gz" if part else ".scaling.tsv.gz"
     with gzip.open(os.path.join(args.work, wid + suffix), "wt", compresslevel=9) as f:
         f.write("sms\tcontext\titeration\torder\tdur_ns\tstream\tname\n")
         f.write("\n".join(rows))
@@ -756,19 +1106,75 @@ def pack(work, out, manifest):
     return os.path.getsize(tmp)
 
 
+def green_contexts(total_sms, requested):
+    """Ctx of a green context per requested SM count, and the manifest's record of them."""
+    ctxs, green = [], {"requested": requested}
+    try:
+        gcls = green_class()
+        green["api"] = describe_green_api(gcls)
+        log("green context API:", json.dumps(green["api"]))
+        for s in requested:
+            try:
+                ctxs.append(Ctx(total_sms, s, gcls))
+                log(f"  green context {s} SMs: mode {ctxs[-1].mode}, reported SMs {ctxs[-1].sms}")
+            except Exception as e:  # noqa: BLE001
+                green.setdefault("errors", {})[str(s)] = traceback.format_exc()[-1500:]
+                log(f"  green context {s} SMs failed: {e!r}")
+    except Exception:  # noqa: BLE001
+        green["error"] = traceback.format_exc()[-2000:]
+        log("green contexts unavailable:\n" + green["error"])
+    return ctxs, green
+
+
+def occupy_contexts(total_sms, requested, ptx):
+    """Ctx of SM occupancy per requested SM count that passes its placement check, and the
+    manifest's record: kernel resources, per count the check, and per count the free SMs of every run."""
+    ctxs, info = [], {"requested": requested, "ptx": os.path.basename(ptx), "checks": {}}
+    try:
+        occ = Occupier(ptx, total_sms)
+    except Exception:  # noqa: BLE001
+        info["error"] = traceback.format_exc()[-2000:]
+        log("SM occupancy unavailable:\n" + info["error"])
+        return ctxs, info
+    info["driver"] = occ.info
+    info["runs"] = occ.runs  # the same dict: filled while the contexts run
+    log("SM occupancy:", json.dumps(occ.info))
+    for s in requested:
+        try:
+            chk = occ.check(s)
+        except Exception as e:  # noqa: BLE001
+            chk = {"ok": False, "reason": repr(e)[:500]}
+        info["checks"][str(s)] = chk
+        if chk["ok"]:
+            ctxs.append(Ctx(total_sms, s, occ=occ))
+            log(f"  occupy {s} SMs: {len(chk['blocked_smids'])} SMs held, probe blocks ran on the {chk['probe_sms']} "
+                f"free ones (placed as clusters of {chk['cluster']})")
+        else:
+            log(f"  occupy {s} SMs REJECTED: {chk['reason']}")
+    return ctxs, info
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default="/tmp/lithosj_traces")
     ap.add_argument("--out", required=True, help="where packed parts go (at most 15 MiB each)")
     ap.add_argument("--models", default="", help="comma-separated ids or names to run (default: all)")
-    ap.add_argument("--sms", default="128,96,64,32,16,8", help="green-context SM counts")
+    ap.add_argument("--sms", default="128,96,64,32,16,8", help="SM counts of the restricted contexts")
     ap.add_argument("--budget-s", type=float, default=480, help="wall-clock budget of the whole run")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--active", type=int, default=3, help="profiled requests/iterations in the Chrome trace")
     ap.add_argument("--partial", default="", choices=["", "frozen", "forward", "nocudnn"],
                     help="CNN training only: measure part of the iteration in the green contexts (see "
                          "cnn_training); no Chrome trace; writes <id>.scaling-<partial>.tsv.gz")
+    ap.add_argument("--method", default="green", choices=["green", "occupy"],
+                    help="how to restrict the SMs: green contexts, or SM occupancy (resident blocker kernels; "
+                         "no Chrome trace; writes <id>.scaling-occupy.tsv.gz)")
+    ap.add_argument("--ptx", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "occupy_sms.ptx"),
+                    help="the blocker kernels for --method occupy (see occupy_sms.cu)")
     args = ap.parse_args()
+    if args.partial and args.method == "occupy":
+        ap.error("--partial applies to --method green: SM occupancy runs the whole iteration in the primary "
+                 "context, where cuDNN's convolution backward works")
     deadline = T0 + args.budget_s
     os.makedirs(args.work, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
@@ -776,10 +1182,11 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
 
+    part = args.partial or ("occupy" if args.method == "occupy" else "")
     manifest = {"env": env_info(), "models": {}, "skipped": {},
-                "file": f"manifest-{args.partial}-{args.models}.json" if args.partial else "manifest.json",
+                "file": f"manifest-{part}-{args.models}.json" if part else "manifest.json",
                 "settings": {"tf32": True, "warmup": args.warmup, "active": args.active, "sms": args.sms,
-                             "budget_s": args.budget_s}}
+                             "budget_s": args.budget_s, "method": args.method}}
     env = manifest["env"]
     log("env:", json.dumps({k: env[k] for k in ("gpu", "sm_count", "torch", "torch_cuda", "packages")}))
     log(env["nvidia_smi"])
@@ -791,31 +1198,22 @@ def main():
         manifest["marker_error"] = repr(e)
         log("no marker kernel; iterations will be profiled one by one:", repr(e))
 
-    ctxs = [Ctx(total_sms)]
-    green = {"requested": [int(s) for s in args.sms.split(",") if s]}
-    try:
-        gcls = green_class()
-        green["api"] = describe_green_api(gcls)
-        log("green context API:", json.dumps(green["api"]))
-        for s in green["requested"]:
-            try:
-                ctxs.append(Ctx(total_sms, s, gcls))
-                log(f"  green context {s} SMs: mode {ctxs[-1].mode}, reported SMs {ctxs[-1].sms}")
-            except Exception as e:  # noqa: BLE001
-                green.setdefault("errors", {})[str(s)] = traceback.format_exc()[-1500:]
-                log(f"  green context {s} SMs failed: {e!r}")
-    except Exception:  # noqa: BLE001
-        green["error"] = traceback.format_exc()[-2000:]
-        log("green contexts unavailable:\n" + green["error"])
-    green["probe"] = {}
+    requested = [int(s) for s in args.sms.split(",") if s]
+    if args.method == "occupy":
+        more, sm_info = occupy_contexts(total_sms, requested, args.ptx)
+        manifest["occupy"] = sm_info
+    else:
+        more, sm_info = green_contexts(total_sms, requested)
+        manifest["green_contexts"] = sm_info
+    ctxs = [Ctx(total_sms)] + more
+    sm_info["probe"] = {}
     for c in (ctxs if not args.partial else []):
         try:
-            green["probe"][f"{c.label}{c.sms}"] = probe_ctx(c)
+            sm_info["probe"][f"{c.label}{c.sms}"] = probe_ctx(c)
         except Exception as e:  # noqa: BLE001
-            green["probe"][f"{c.label}{c.sms}"] = {"error": repr(e)[:500]}
-        log(f"  probe {c.label}{c.sms}: {green['probe'][f'{c.label}{c.sms}']}")
+            sm_info["probe"][f"{c.label}{c.sms}"] = {"error": repr(e)[:500]}
+        log(f"  probe {c.label}{c.sms}: {sm_info['probe'][f'{c.label}{c.sms}']}")
     torch.cuda.empty_cache()
-    manifest["green_contexts"] = green
     pack(args.work, args.out, manifest)
 
     wanted = {w for w in args.models.split(",") if w}
@@ -835,10 +1233,11 @@ def main():
         try:
             torch.manual_seed(0)
             variant = None
-            if args.partial:
-                if not g.get("variants"):
-                    raise RuntimeError("--partial applies to CNN training only")
-                variant = g["variants"][0][0] + " (partial: " + args.partial + ")"
+            if args.partial and not g.get("variants"):
+                raise RuntimeError("--partial applies to CNN training only")
+            if g.get("variants") and (args.partial or args.method == "occupy"):
+                # the normal configuration: partial runs measure parts of it, SM occupancy all of it
+                variant = g["variants"][0][0] + (" (partial: " + args.partial + ")" if args.partial else "")
                 tried = {}
                 workloads = g["build"](**g["variants"][0][1], partial=args.partial)
             elif g.get("variants") and any(c.mode != "primary" for c in ctxs):
