@@ -54,7 +54,7 @@ public final class Runner implements PolicyContext, AtomListener {
   public static RunResult run(Scenario scenario, DoubleConsumer progress) {
     GpuSpec spec = scenario.gpuSpec();
     scenario.tenantSpecs(); // validate before any backend is opened
-    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec);
+    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec, scenario.hostPath());
     try (backend) {
       return new Runner(scenario, backend).execute(progress);
     }

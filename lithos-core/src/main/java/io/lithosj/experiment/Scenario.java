@@ -1,6 +1,7 @@
 package io.lithosj.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lithosj.backend.sim.HostPath;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
@@ -22,17 +23,26 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                        PolicyConfig policy, List<TenantConfig> tenants,
-                       Map<String, Map<String, Object>> perPolicy) {
+                       Map<String, Map<String, Object>> perPolicy, String dispatch) {
 
   /**
    * {@code perPolicy}: parameters for each policy in this scenario, applied whichever policy is
    * chosen (so {@code -p all} and the paper sweeps change only the policy name); the parameters in
    * {@code policy.params} override them. Use it for settings tied to the scenario's time scale,
    * e.g. TGS's reporting period in a run of seconds.
+   *
+   * <p>{@code dispatch}: {@code hardware} (default) or {@code cuda-backend}; the modeled GPU then
+   * also charges the host costs of dispatch measured for the CUDA backend ({@link HostPath}), and
+   * {@code load} accounts for them, so modeled and real runs of one file offer the same load.
    */
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                  PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy) {
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, null);
+  }
+
+  public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null, null);
   }
 
   public static final double DEFAULT_DURATION_MS = 2000;
@@ -78,6 +88,15 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
 
   public String backendName() { return backend == null ? "sim" : backend; }
+
+  /** The host side of dispatch the modeled GPU charges ({@code dispatch}). */
+  public HostPath hostPath() {
+    try {
+      return HostPath.forDispatch(dispatch == null ? "hardware" : dispatch, gpuSpec());
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("dispatch", e.getMessage());
+    }
+  }
   public double durationMsOrDefault() { return durationMs == null ? DEFAULT_DURATION_MS : durationMs; }
   public double warmupMsOrDefault() { return warmupMs == null ? durationMsOrDefault() * 0.1 : warmupMs; }
   public long seedOrDefault() { return seed == null ? DEFAULT_SEED : seed; }
@@ -94,32 +113,32 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withPolicy(String policyName) { return withPolicy(policyName, Map.of()); }
 
   public Scenario withPolicy(String policyName, Map<String, Object> params) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy, dispatch);
   }
 
-  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy); }
+  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy, dispatch); }
   /**
    * The same scenario on another GPU. TPC quotas keep their share of the GPU (rounded down), so a
    * file written for the H100's 66 TPCs runs on the A100's 54.
    */
   public Scenario withGpu(String g) {
     int from = gpuSpec().tpcCount();
-    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy);
+    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch);
     int to = moved.gpuSpec().tpcCount();
     if (from == to || tenants == null) return moved;
     return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
             c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load())).toList());
   }
-  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
-  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy); }
+  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
+  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
 
   public Scenario withDurationMs(double d, double w) {
-    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy);
+    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy, dispatch);
   }
 
   public Scenario withTenants(List<TenantConfig> t) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy, dispatch);
   }
 
   /**
@@ -167,6 +186,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    */
   public List<TenantSpec> tenantSpecs() {
     GpuSpec g = gpuSpec();
+    HostPath host = hostPath();
     if (!"sim".equals(backendName()) && !"cuda".equals(backendName())) {
       throw new ScenarioException("backend", "unknown backend '" + backend + "' (known: [sim, cuda])");
     }
@@ -194,7 +214,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     List<TenantSpec> out = new ArrayList<>();
     int quotaSum = 0;
     for (int i = 0; i < tenants.size(); i++) {
-      TenantSpec t = tenant(i, tenants.get(i), g);
+      TenantSpec t = tenant(i, tenants.get(i), g, host);
       if (out.stream().anyMatch(o -> o.name().equals(t.name()))) {
         throw new ScenarioException("tenants[" + i + "].name", "duplicate tenant name '" + t.name() + "'");
       }
@@ -208,7 +228,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     return out;
   }
 
-  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g) {
+  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, HostPath host) {
     String at = "tenants[" + i + "]";
     if (c.name() == null || c.name().isBlank()) throw new ScenarioException(at + ".name", "missing");
     Priority prio = c.priority() == null ? Priority.BE : c.priority();
@@ -225,7 +245,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     List<Kernel> kernels = kernels(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
-      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g)), batch);
+      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, host)), batch);
     } else if ("training".equals(type)) {
       if (c.arrivals() != null || c.ratePerSec() != null || c.load() != null) {
         throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
@@ -238,22 +258,25 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
 
   /** Turns {@code load} into the Poisson rate it means on this GPU. */
-  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g) {
+  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, HostPath host) {
     if (c.load() == null) return c;
     if (c.ratePerSec() != null) throw new ScenarioException(at + ".load", "give either 'load' or 'ratePerSec', not both");
     if (c.arrivals() != null && !"poisson".equals(c.arrivals())) {
       throw new ScenarioException(at + ".load", "load sets Poisson arrivals; arrivals is '" + c.arrivals() + "'");
     }
     if (!(c.load() > 0 && c.load() <= 1)) throw new ScenarioException(at + ".load", "must be in (0, 1], was " + c.load());
-    double requestMs = soloRequestMs(kernels, g);
+    double requestMs = soloRequestMs(kernels, g, host);
     return new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson",
         c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null);
   }
 
-  /** A request's latency alone on the whole GPU: its kernels' ideal latencies plus one launch overhead each. */
-  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g) {
+  /**
+   * A request's latency alone on the whole GPU: its kernels' ideal latencies plus, per kernel, one
+   * launch overhead and the host path's wait for the completion.
+   */
+  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, HostPath host) {
     double us = 0;
-    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs();
+    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs() + host.perKernelUs();
     return us / 1000.0;
   }
 

@@ -45,6 +45,33 @@ class ScenarioErrorsTest {
   }
 
   @Test
+  void unknownDispatchAndUnmeasuredGpu() throws Exception {
+    ScenarioException e = load(demo().replace("\"seed\": 42,", "\"seed\": 42, \"dispatch\": \"fast\","), "f.json");
+    assertEquals("dispatch", e.field());
+    assertTrue(e.getMessage().contains("cuda-backend") && e.getMessage().contains("fast"), e.getMessage());
+    e = load(demo().replace("\"seed\": 42,", "\"seed\": 42, \"dispatch\": \"cuda-backend\",")
+        .replace("\"h100-sxm\"", "\"a100-40gb\""), "g.json");
+    assertEquals("dispatch", e.field());
+    assertTrue(e.getMessage().contains("a100-40gb") && e.getMessage().contains("lithos calibrate"), e.getMessage());
+  }
+
+  @Test
+  void cudaBackendDispatchLowersTheRateALoadMeans() throws Exception {
+    String hybrid = Files.readString(Scenarios.file("paper/hybrid.json"));
+    Path hw = dir.resolve("hw.json"), cb = dir.resolve("cb.json");
+    Files.writeString(hw, hybrid);
+    Files.writeString(cb, hybrid.replace("\"seed\": 13,", "\"seed\": 13, \"dispatch\": \"cuda-backend\","));
+    double rateHw = ((io.lithosj.workload.Arrivals.Poisson) ((io.lithosj.workload.Workload.Inference)
+        ScenarioLoader.load(hw).tenantSpecs().get(0).workload()).arrivals()).ratePerSec();
+    double rateCb = ((io.lithosj.workload.Arrivals.Poisson) ((io.lithosj.workload.Workload.Inference)
+        ScenarioLoader.load(cb).tenantSpecs().get(0).workload()).arrivals()).ratePerSec();
+    // ResNet-50 inference is 282 kernels: ~10.5 us more per kernel on the CUDA backend's host path
+    double requestMsHw = 400.0 / rateHw, requestMsCb = 400.0 / rateCb;
+    double perKernelMs = io.lithosj.backend.sim.HostPath.CUDA_BACKEND_H100.perKernelUs() / 1000.0;
+    assertEquals(282 * perKernelMs, requestMsCb - requestMsHw, 1e-6);
+  }
+
+  @Test
   void malformedJsonNamesTheLine() throws Exception {
     ScenarioException e = load(demo().replace("\"seed\": 42,", "\"seed\": 42,,"), "d.json");
     assertEquals("file", e.field());

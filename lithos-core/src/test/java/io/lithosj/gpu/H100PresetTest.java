@@ -3,6 +3,7 @@ package io.lithosj.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lithosj.backend.cuda.Calibration;
+import io.lithosj.backend.sim.HostPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,7 @@ import org.junit.jupiter.api.Test;
 class H100PresetTest {
   @Test
   void presetMatchesTheCommittedCalibration() {
-    Path dir = Path.of("calibration/h100-sxm");
-    if (!Files.exists(dir)) dir = Path.of("../calibration/h100-sxm");
+    Path dir = dir();
     GpuSpec preset = GpuSpec.H100_SXM;
     GpuSpec measured = Calibration.calibrated(preset, dir);
     assertEquals(measured.memBandwidthGBps(), preset.memBandwidthGBps(), 0.1);
@@ -21,5 +21,18 @@ class H100PresetTest {
     assertEquals(measured.power().idleW(), preset.power().idleW(), 0.01);
     assertEquals(measured.power().maxW(), preset.power().maxW(), 0.01);
     assertEquals(measured.power().tpcShare(), preset.power().tpcShare(), 0.001);
+  }
+
+  @Test
+  void cudaBackendHostPathMatchesTheCommittedCalibration() {
+    Calibration cal = Calibration.load(dir());
+    assertEquals(cal.launchApiUs(), HostPath.CUDA_BACKEND_H100.launchCallUs(), 0.001);
+    assertEquals(cal.completionSeenUs(), HostPath.CUDA_BACKEND_H100.completionSeenUs(), 0.001);
+    assertEquals(HostPath.CUDA_BACKEND_H100, HostPath.forDispatch("cuda-backend", GpuSpec.H100_SXM));
+  }
+
+  private static Path dir() {
+    Path dir = Path.of("calibration/h100-sxm");
+    return Files.exists(dir) ? dir : Path.of("../calibration/h100-sxm");
   }
 }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param smBandwidthGBps      per-SM cap of the modeled GPU, fitted to the streaming kernel on 1..all TPCs
  * @param launchOverheadUs     median host launch call to first block start, GPU idle
  * @param launchApiUs          host time of one launch call (atom kernel, through JCuda)
+ * @param completionSeenUs     launch call to completion seen by the host, minus launch call to first
+ *                             block (one 1-block atom, GPU idle): the completion path's delay
  * @param atomOverheadUs       extra time per atom when a kernel is cut into atoms run back to back
  * @param atomFixedUs          what one atom kernel takes beyond its waves when run alone (launch call,
  *                             first blocks, drain), event-timed
@@ -28,7 +30,7 @@ public record Calibration(
     String gpuId, String gpuName, String driverVersion, String cudaDriverApi, String date,
     int smCount, int tpcCount, double gridFactor,
     double memBandwidthGBps, double perTpcBandwidthGBps, double smBandwidthGBps,
-    double launchOverheadUs, double launchApiUs, double atomOverheadUs, double atomFixedUs, double clockSyncUncertaintyUs,
+    double launchOverheadUs, double launchApiUs, double completionSeenUs, double atomOverheadUs, double atomFixedUs, double clockSyncUncertaintyUs,
     Power power, ReplayCosts replay, List<KernelFit> kernels, List<String> notes) {
 
   public static final String FILE = "calibration.json";

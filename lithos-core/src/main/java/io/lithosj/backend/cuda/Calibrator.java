@@ -77,7 +77,7 @@ public final class Calibrator {
       notes.add("latencies are medians of " + opt.reps() + " runs, timed with CUDA events; bandwidth counts read + write bytes");
       Calibration cal = new Calibration(spec.id(), dev.name, nvml != null ? nvml.driverVersion : "unknown",
           dev.driverVersionString(), ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-          dev.smCount, dev.tpcCount(), eng.gridFactor(), bw[0], bw[1], smGBps, launch[0], launch[1], atomUs, atomFixedUs,
+          dev.smCount, dev.tpcCount(), eng.gridFactor(), bw[0], bw[1], smGBps, launch[0], launch[1], launch[2], atomUs, atomFixedUs,
           eng.clockUncertaintyUs(), power, costs, fits, notes);
       cal.write(opt.outDir());
       if (spec.tpcCount() == dev.tpcCount()) replayCheck(cal);
@@ -320,7 +320,10 @@ public final class Calibrator {
     return fits;
   }
 
-  /** {launch call to first block start, µs (median); host cost of one atom launch call, µs}. */
+  /**
+   * {launch call to first block start, µs (median); host cost of one atom launch call, µs;
+   * completion seen after the first block started, µs}.
+   */
   private double[] measureLaunchOverhead() {
     eng.calibrateClock(); // fresh GPU-to-host clock offset: launch-to-start is a difference of the two clocks
     LibraryLaunch empty = LibraryLaunch.fma(256, 8, 0);
@@ -359,7 +362,7 @@ public final class Calibrator {
     }
     log.printf("launch: %.1f us to first block, %.1f us until completion seen, %.2f us per atom launch call (plain %.2f)%n",
         l2s, rt, apiUs, plainApiUs);
-    return new double[] {l2s, apiUs};
+    return new double[] {l2s, apiUs, rt - l2s};
   }
 
   static double percentile(double[] v, double q) {

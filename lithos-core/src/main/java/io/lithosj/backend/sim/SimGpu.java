@@ -29,6 +29,8 @@ import java.util.Map;
  *       bandwidth, shared max-min fairly among the resident blocks (sampled when a block starts);
  *       a block asking for no more than its fair share is not slowed.</li>
  *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
+ *   <li>A {@link HostPath} other than {@link HostPath#HARDWARE} adds the host's side of dispatch:
+ *       launch calls queue on one host thread, and completions reach the OS late.</li>
  * </ul>
  * All times are ms of virtual time.
  */
@@ -36,8 +38,11 @@ public final class SimGpu implements GpuBackend {
   private static final int EV_BLOCK_DONE = 0;
   private static final int EV_ATOM_READY = 1;
   private static final int EV_TIMER = 2;
+  private static final int EV_ATOM_SEEN = 3;
 
   private final GpuSpec spec;
+  private final HostPath host;
+  private double hostFreeMs; // when the host thread finishes its last launch call
   private final int smCount;
   private final int smsPerTpc;
   private final EventQueue events = new EventQueue();
@@ -103,7 +108,12 @@ public final class SimGpu implements GpuBackend {
   private long eventsProcessed;
 
   public SimGpu(GpuSpec spec) {
+    this(spec, HostPath.HARDWARE);
+  }
+
+  public SimGpu(GpuSpec spec, HostPath host) {
     this.spec = spec;
+    this.host = host;
     this.smCount = spec.smCount();
     this.smsPerTpc = spec.smsPerTpc();
     this.usedThreads = new int[smCount];
@@ -182,7 +192,9 @@ public final class SimGpu implements GpuBackend {
     AtomState a = new AtomState(atoms.size(), atom, now, spec, domainBandwidthGBps.length);
     atoms.add(a);
     byAtom.put(atom, a);
-    events.push(now + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
+    double issueMs = Math.max(now, hostFreeMs);
+    hostFreeMs = issueMs + host.launchCallUs() / 1000.0;
+    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
   }
 
   @Override
@@ -222,6 +234,7 @@ public final class SimGpu implements GpuBackend {
       switch (kind) {
         case EV_BLOCK_DONE -> blockDone(p);
         case EV_ATOM_READY -> atomReady(atoms.get(p));
+        case EV_ATOM_SEEN -> completionSeen(atoms.get(p));
         default -> {
           Runnable r = timers.get(p);
           timers.set(p, null);
@@ -259,6 +272,10 @@ public final class SimGpu implements GpuBackend {
     commitStarted();
   }
 
+  private void completionSeen(AtomState a) {
+    listener.onAtomDone(new AtomResult(a.atom, a.launchMs, a.startMs, a.endMs));
+  }
+
   private void blockDone(int b) {
     if (!blkLive[b]) return; // killed by an abort
     AtomState a = atoms.get(blkAtom[b]);
@@ -270,7 +287,12 @@ public final class SimGpu implements GpuBackend {
     a.done += n;
     if (a.done == a.size) {
       a.finished = true;
-      listener.onAtomDone(new AtomResult(a.atom, a.launchMs, a.startMs, now));
+      a.endMs = now;
+      if (host.completionSeenUs() > 0) {
+        events.push(Math.max(now + host.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a.index);
+      } else {
+        completionSeen(a);
+      }
     }
     startedCount = 0;
     fillSm(sm);
@@ -498,6 +520,7 @@ public final class SimGpu implements GpuBackend {
     int running;
     int done;
     double startMs = -1;
+    double endMs;
     boolean finished;
 
     final int[] residentByDomain;

@@ -23,6 +23,12 @@ public final class Mig implements Policy {
      * split that fits: HP tenants first get the bigger instances.
      */
     public List<String> profiles = List.of();
+    /**
+     * Give each instance its profile's share of DRAM bandwidth (true, as MIG does). False keeps
+     * only the TPC split: what a static TPC split on one shared GPU gets, e.g. on the CUDA backend,
+     * which never reconfigures MIG.
+     */
+    public boolean partitionBandwidth = true;
   }
 
   private final Params params;
@@ -62,7 +68,7 @@ public final class Mig implements Policy {
       partitions.add(span.firstN(p.tpcs()));
       shares[i] = p.bandwidthShare();
     }
-    ctx.partitionMemory(partitions, shares);
+    if (params.partitionBandwidth) ctx.partitionMemory(partitions, shares);
   }
 
   /** HP tenants first take the larger instances: 1 tenant 7g; 2 → 4g+3g; 3 → 3g+2g+2g; up to 7 → 1g each. */

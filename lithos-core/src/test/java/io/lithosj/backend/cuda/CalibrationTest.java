@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CalibrationTest {
   static Calibration sample(int tpcs) {
     return new Calibration("h100-sxm", "NVIDIA H100 80GB HBM3", "580.65", "13.0", "2025-01-01T00:00:00Z", tpcs * 2, tpcs, 1.0,
-        2900, 160, 60, 4.5, 3.1, 6.0, 30.0, 1.5,
+        2900, 160, 60, 4.5, 3.1, 9.5, 6.0, 30.0, 1.5,
         new Calibration.Power(70, 65, 650, 0.8, 0.2, 6.5, 700, 1980, true),
         new ReplayCosts(0.033, 1.2, 2048, 6, List.of(new ReplayCosts.ShapeFactor(1024, 1.04)),
             List.of(new ReplayCosts.MixedPoint(2048, 25, 2, 0.07))),

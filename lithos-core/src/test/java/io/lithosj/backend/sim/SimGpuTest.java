@@ -31,10 +31,15 @@ class SimGpuTest {
   static final class Harness implements AtomListener {
     final SimGpu gpu;
     final List<AtomResult> done = new ArrayList<>();
+    final List<Double> seenMs = new ArrayList<>(); // when each completion reached the listener
     long ids;
 
     Harness(GpuSpec spec) {
-      gpu = new SimGpu(spec);
+      this(spec, HostPath.HARDWARE);
+    }
+
+    Harness(GpuSpec spec, HostPath host) {
+      gpu = new SimGpu(spec, host);
       gpu.setListener(this);
     }
 
@@ -42,7 +47,10 @@ class SimGpuTest {
       return new Atom(ids++, new KernelLaunch(ids, 0, k, 0, gpu.nowMs()), 0, k.blocks(), tpcs, priority);
     }
 
-    @Override public void onAtomDone(AtomResult r) { done.add(r); }
+    @Override public void onAtomDone(AtomResult r) {
+      done.add(r);
+      seenMs.add(gpu.nowMs());
+    }
 
     AtomResult of(Atom a) { return done.stream().filter(r -> r.atom() == a).findFirst().orElseThrow(); }
   }
@@ -58,6 +66,31 @@ class SimGpuTest {
       assertEquals(k.idealLatencyUs(H100, tpcs) / 1000, h.of(a).runMs(), 1e-9, "on " + tpcs + " TPCs");
       assertEquals(LAUNCH_MS, h.of(a).startMs(), 1e-12);
     }
+  }
+
+  @Test
+  void theHostPathQueuesLaunchCallsAndDelaysCompletions() {
+    HostPath host = new HostPath(10, 4);
+    Harness h = new Harness(H100, host);
+    Atom a = h.atom(compute("a", 66, 20), TpcSet.range(0, 33), 0);
+    Atom b = h.atom(compute("b", 66, 20), TpcSet.range(33, 66), 0);
+    h.gpu.launch(a);
+    h.gpu.launch(b); // same instant: b's call waits for a's
+    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(LAUNCH_MS, h.of(a).startMs(), 1e-12);
+    assertEquals(0.010 + LAUNCH_MS, h.of(b).startMs(), 1e-12);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(h.done.get(i).endMs() + 0.004, h.seenMs.get(i), 1e-12, "completion seen 4 us after the last block");
+    }
+    // the hardware path: seen at once, no queueing
+    Harness hw = new Harness(H100);
+    Atom c = hw.atom(compute("c", 66, 20), TpcSet.range(0, 33), 0);
+    Atom d = hw.atom(compute("d", 66, 20), TpcSet.range(33, 66), 0);
+    hw.gpu.launch(c);
+    hw.gpu.launch(d);
+    hw.gpu.runUntil(Double.POSITIVE_INFINITY);
+    assertEquals(hw.of(c).startMs(), hw.of(d).startMs(), 1e-12);
+    assertEquals(hw.done.get(0).endMs(), hw.seenMs.get(0), 1e-12);
   }
 
   @Test

@@ -1,0 +1,136 @@
+package io.lithosj.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sets a run on the real GPU ({@code lithos run --backend cuda}, its CSV) beside the modeled GPU's
+ * run of the same scenario and policy: per tenant p99 latency (inference) and throughput, and the
+ * board's average power, with the relative error of the model.
+ */
+public final class RealComparison {
+  private RealComparison() {}
+
+  /** One metric of one tenant (or of the GPU: tenant {@code "(gpu)"}). */
+  public record Row(String scenario, String policy, String tenant, String metric, double real, double modeled) {
+    public double errPct() { return (modeled - real) / real * 100.0; }
+
+    public boolean within(double tolerancePct) { return real != 0 && Math.abs(errPct()) <= tolerancePct; }
+  }
+
+  /** Metrics compared per inference tenant, per training tenant and per run. */
+  static final List<String> INFERENCE = List.of("p50Ms", "p99Ms", "throughputPerSec");
+  static final List<String> TRAINING = List.of("throughputPerSec");
+  static final String GPU = "(gpu)";
+
+  /** The rows of one real CSV (as {@link RunResult#writeCsv} writes it) against a modeled run. */
+  public static List<Row> compare(Path realCsv, RunResult modeled) {
+    List<Map<String, String>> real = readRunCsv(realCsv);
+    List<Row> rows = new ArrayList<>();
+    for (Map<String, String> r : real) {
+      if (!"cuda".equals(r.get("backend"))) {
+        throw new IllegalArgumentException(realCsv + ": backend is '" + r.get("backend") + "', not a run on the real GPU (cuda)");
+      }
+      if (!r.get("policy").equals(modeled.policy()) || Long.parseLong(r.get("seed")) != modeled.seed()) {
+        throw new IllegalArgumentException(realCsv + ": policy " + r.get("policy") + ", seed " + r.get("seed")
+            + " do not match the modeled run's " + modeled.policy() + ", seed " + modeled.seed());
+      }
+      TenantMetrics m = modeled.tenant(r.get("tenant"));
+      for (String metric : "inference".equals(r.get("kind")) ? INFERENCE : TRAINING) {
+        rows.add(new Row(modeled.scenario(), modeled.policy(), m.tenant(), metric, num(r, metric, realCsv), of(m, metric)));
+      }
+    }
+    rows.add(new Row(modeled.scenario(), modeled.policy(), GPU, "avgPowerW", num(real.get(0), "avgPowerW", realCsv),
+        modeled.avgPowerW()));
+    return rows;
+  }
+
+  private static double of(TenantMetrics m, String metric) {
+    return switch (metric) {
+      case "p50Ms" -> m.p50Ms();
+      case "p99Ms" -> m.p99Ms();
+      case "throughputPerSec" -> m.throughputPerSec();
+      default -> throw new IllegalArgumentException(metric);
+    };
+  }
+
+  private static double num(Map<String, String> row, String column, Path file) {
+    try {
+      return Double.parseDouble(row.get(column));
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException(file + ": column '" + column + "' is not a number: '" + row.get(column) + "'");
+    }
+  }
+
+  /** The rows of a run CSV by column name; errors name the file, line and column. */
+  static List<Map<String, String>> readRunCsv(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty file");
+    List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+    for (String need : List.of("policy", "backend", "seed", "tenant", "kind", "throughputPerSec", "p50Ms", "p99Ms", "avgPowerW")) {
+      if (!header.contains(need)) throw new IllegalArgumentException(file + ": line 1 has no column '" + need + "' (found " + header + ")");
+    }
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) continue;
+      String[] f = lines.get(i).split(",", -1);
+      if (f.length != header.size()) {
+        throw new IllegalArgumentException(file + ": line " + (i + 1) + " has " + f.length + " fields, the header " + header.size());
+      }
+      Map<String, String> row = new HashMap<>();
+      for (int c = 0; c < f.length; c++) row.put(header.get(c), f[c]);
+      rows.add(row);
+    }
+    if (rows.isEmpty()) throw new IllegalArgumentException(file + ": no rows");
+    return rows;
+  }
+
+  public static String toCsv(List<Row> rows, double tolerancePct) {
+    StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,modeled,errPct,within" + fmt(tolerancePct) + "Pct\n");
+    for (Row r : rows) {
+      sb.append(String.join(",", r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.modeled()),
+          g(r.errPct()), Boolean.toString(r.within(tolerancePct)))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A Markdown table, one line per scenario, policy and tenant, and a count of the metrics within tolerance. */
+  public static String toMarkdown(List<Row> rows, double tolerancePct) {
+    StringBuilder sb = new StringBuilder("| scenario | policy | tenant | metric | real | modeled | model error |\n|---|---|---|---|---|---|---|\n");
+    int within = 0;
+    int target = 0;
+    for (Row r : rows) {
+      boolean counted = !r.metric().equals("avgPowerW") && !r.metric().equals("p50Ms");
+      String mark = r.within(tolerancePct) ? "" : " ✗";
+      if (counted) {
+        target++;
+        if (r.within(tolerancePct)) within++;
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %+.0f%%%s |%n", r.scenario(), r.policy(), r.tenant(),
+          r.metric(), fmt(r.real()), fmt(r.modeled()), r.errPct(), mark));
+    }
+    sb.append(String.format(Locale.ROOT, "%n%d of %d p99 and throughput values within %s%% (✗: outside; p50 and power shown, not counted).%n",
+        within, target, fmt(tolerancePct)));
+    return sb.toString();
+  }
+
+  private static String g(double v) { return String.format(Locale.ROOT, "%.6g", v); }
+
+  private static String fmt(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) return Double.toString(v);
+    return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+  }
+}
