@@ -379,7 +379,7 @@ class Occupier:
         self.probe_grid = 8 * total_sms
         self.probe_words = HostWords(d, self.probe_grid)
         self.work = torch.cuda.Stream()
-        self.runs = {}  # str(n) -> {free SMs as "a,b,...": number of runs with that set}
+        self.runs = {}  # str(n) -> {free SMs "a,b,...": number of runs (placement check included)}
         # Load both kernels now, on an idle GPU: with lazy loading a first launch while the blocker
         # holds SMs could need a context synchronization, which would wait for the blocker for ever.
         self.block.words.zero()
@@ -452,11 +452,8 @@ class Occupier:
     def check(self, n):
         """Placement check: while the blockers hold their SMs, do probe blocks on the work stream run
         on exactly n SMs, none of them blocked?"""
-        free, blocked = self.hold(n)
-        try:
-            seen = self.probe_smids(self.work.cuda_stream)
-        finally:
-            self.stop(self.block)
+        seen = []
+        free, blocked = self.run(n, lambda: seen.extend(self.probe_smids(self.work.cuda_stream)), 10.0)
         overlap = sorted(set(seen) & set(blocked))
         res = {"cluster": self.cluster_for(n), "blocked_smids": blocked, "free_smids": free,
                "probe_smids": seen, "probe_sms": len(seen), "disjoint": not overlap}
@@ -476,8 +473,8 @@ class Occupier:
         """fn on the work stream while only n SMs are free. A kernel that needs more SMs at once than are
         free (a thread block cluster larger than the free groups, a grid-wide barrier) would wait for ever,
         and so would the blockers: after watchdog_s the blockers are released (the work then finishes on
-        the whole GPU) and this raises."""
-        free, _ = self.hold(n)
+        the whole GPU) and this raises. Returns (free SMs, blocked SMs)."""
+        free, blocked = self.hold(n)
         seen = self.runs.setdefault(str(n), {})
         key = ",".join(map(str, free))
         seen[key] = seen.get(key, 0) + 1
@@ -499,6 +496,7 @@ class Occupier:
                                "SMs were held (a kernel needing more SMs at once than are free: a thread block "
                                "cluster, a grid-wide barrier, or a module load that synchronizes the context); "
                                "released the blockers")
+        return free, blocked
 
 
 # ----------------------------------------------------------------------------------------------
@@ -559,7 +557,8 @@ def profiled(ctx, fn, watchdog_s=20.0):
     evs = gpu_events(p)
     if err is not None:
         top = max(evs, key=lambda ev: ev[1], default=None)
-        raise RuntimeError(f"{err}; longest kernel: {top[3]} ({top[1] / 1e6:.1f} ms)" if top else str(err)) from err
+        msg = f"longest kernel {top[3][:300]} ({top[1] / 1e6:.1f} ms); {err}" if top else str(err)
+        raise RuntimeError(msg) from err
     return evs
 
 
@@ -1032,8 +1031,7 @@ def measure(wid, kind, step, meta, ctxs, total_sms, until, args):
         log(f"  {key:>10}: {len(runs[0])} kernels, {sums[0]:8.3f} ms kernel time, "
             f"names same as first {same}/{len(base_names)} ({time.time() - t:.1f}s)")
         torch.cuda.empty_cache()
-    part = args.partial or ("occupy" if args.method == "occupy" else "")
-    suffix = f".scaling-{part}.tsv.gz" if part else ".scaling.tsv.gz"
+    suffix = f".scaling-{args.part}.tsv.gz" if args.part else ".scaling.tsv.gz"
     with gzip.open(os.path.join(args.work, wid + suffix), "wt", compresslevel=9) as f:
         f.write("sms\tcontext\titeration\torder\tdur_ns\tstream\tname\n")
         f.write("\n".join(rows))
@@ -1182,9 +1180,9 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
 
-    part = args.partial or ("occupy" if args.method == "occupy" else "")
+    args.part = args.partial or ("occupy" if args.method == "occupy" else "")  # names the output files
     manifest = {"env": env_info(), "models": {}, "skipped": {},
-                "file": f"manifest-{part}-{args.models}.json" if part else "manifest.json",
+                "file": f"manifest-{args.part}-{args.models}.json" if args.part else "manifest.json",
                 "settings": {"tf32": True, "warmup": args.warmup, "active": args.active, "sms": args.sms,
                              "budget_s": args.budget_s, "method": args.method}}
     env = manifest["env"]
