@@ -35,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
 
+  @Option(names = "--atom-log", description = "also write every atom's timing to <out>/<scenario>-<policy>-atoms.csv")
+  boolean atomLog;
+
   @Override
   public Integer call() {
     Scenario base = ScenarioLoader.load(scenarioFile);
@@ -47,7 +50,8 @@ final class RunCommand implements Callable<Integer> {
     for (String p : names) {
       Scenario s = p.equals(base.policyName()) ? base : base.withPolicy(p);
       Progress bar = quiet ? Progress.NONE : new Progress(s.nameOrDefault() + " / " + p);
-      RunResult r = Runner.run(s, bar::update);
+      Path atoms = out.resolve(s.nameOrDefault() + "-" + p + "-atoms.csv");
+      RunResult r = Runner.run(s, bar::update, atomLog ? log -> log.writeCsv(atoms) : null);
       bar.done(String.format(java.util.Locale.ROOT, "%.0f ms simulated in %.0f ms wall, %d events",
           r.durationMs(), r.wallMs(), r.events()));
       results.add(r);

@@ -99,7 +99,7 @@ public final class RealComparison {
   }
 
   public static String toCsv(List<Row> rows, double tolerancePct) {
-    StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,modeled,errPct,within" + fmt(tolerancePct) + "Pct\n");
+    StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,modeled,errPct,within" + plain(tolerancePct) + "Pct\n");
     for (Row r : rows) {
       sb.append(String.join(",", r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.modeled()),
           g(r.errPct()), Boolean.toString(r.within(tolerancePct)))).append('\n');
@@ -123,9 +123,11 @@ public final class RealComparison {
           r.metric(), fmt(r.real()), fmt(r.modeled()), r.errPct(), mark));
     }
     sb.append(String.format(Locale.ROOT, "%n%d of %d p99 and throughput values within %s%% (✗: outside; p50 and power shown, not counted).%n",
-        within, target, fmt(tolerancePct)));
+        within, target, plain(tolerancePct)));
     return sb.toString();
   }
+
+  private static String plain(double v) { return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(); }
 
   private static String g(double v) { return String.format(Locale.ROOT, "%.6g", v); }
 

@@ -37,12 +37,14 @@ public final class Runner implements PolicyContext, AtomListener {
   private final LaunchTracker tracker = new LaunchTracker();
   private long nextLaunchId;
   private long nextAtomId;
+  private final AtomLog atomLog; // null unless asked for
 
-  private Runner(Scenario scenario, GpuBackend gpu) {
+  private Runner(Scenario scenario, GpuBackend gpu, boolean logAtoms) {
     this.scenario = scenario;
     this.tenants = scenario.tenantSpecs();
     this.gpu = gpu;
     this.policy = Policies.create(scenario.policyName(), scenario.policyParams());
+    this.atomLog = logAtoms ? new AtomLog(tenants.stream().map(TenantSpec::name).toList()) : null;
   }
 
   /** Run on the backend the scenario names. */
@@ -52,11 +54,19 @@ public final class Runner implements PolicyContext, AtomListener {
 
   /** Run, reporting progress (fraction 0..1 of the duration) as it goes. */
   public static RunResult run(Scenario scenario, DoubleConsumer progress) {
+    return run(scenario, progress, null);
+  }
+
+  /** Run, and add every finished atom to {@code atoms} (its entries come back through {@link AtomLog#entries}). */
+  public static RunResult run(Scenario scenario, DoubleConsumer progress, java.util.function.Consumer<AtomLog> atoms) {
     GpuSpec spec = scenario.gpuSpec();
     scenario.tenantSpecs(); // validate before any backend is opened
     GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec, scenario.hostPath());
     try (backend) {
-      return new Runner(scenario, backend).execute(progress);
+      Runner r = new Runner(scenario, backend, atoms != null);
+      RunResult result = r.execute(progress);
+      if (atoms != null) atoms.accept(r.atomLog);
+      return result;
     }
   }
 
@@ -127,6 +137,7 @@ public final class Runner implements PolicyContext, AtomListener {
   @Override
   public void onAtomDone(AtomResult result) {
     Atom a = result.atom();
+    if (atomLog != null) atomLog.add(result, gpu.nowMs());
     boolean launchComplete = tracker.finished(a);
     policy.onAtomDone(result);
     if (launchComplete) runtimes.get(a.tenant()).launchDone();
