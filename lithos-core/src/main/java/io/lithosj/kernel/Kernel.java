@@ -48,23 +48,21 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerTh
   public double idealLatencyUs(GpuSpec gpu, int tpcs) {
     int wave = waveSize(gpu, tpcs);
     double waves = Math.ceil((double) blocks / wave);
-    int sms = tpcs * gpu.smsPerTpc();
     double blockUs = work.blockComputeUs() * gpu.computeScale();
-    double perSmDemand = Math.min(blocks, wave) / (double) sms * work.blockDramBytes() / (blockUs * 1000.0);
-    return waves * blockUs * dramSlowdown(gpu, perSmDemand, sms, gpu.memBandwidthGBps());
+    double demandGBps = work.blockDramBytes() / (blockUs * 1000.0);
+    return waves * blockUs * Math.max(1.0, demandGBps / drawableGBps(gpu, tpcs * gpu.smsPerTpc(), Math.min(blocks, wave)));
   }
 
   /**
-   * How much DRAM contention stretches a block: each SM draws at most {@code smBandwidthGBps},
-   * and all SMs of a bandwidth domain together at most {@code domainGBps}. This is the modeled
-   * GPU's max-min fair sharing in the case of one kernel alone (all blocks asking the same), so
-   * such a kernel takes exactly its ideal latency there ({@code SimGpuTest} checks it).
+   * The DRAM bandwidth per block when {@code resident} blocks run at once on {@code sms} SMs, each
+   * asking for as much as it can get: blocks are spread evenly, so the busiest SMs hold
+   * ceil(resident / sms) of them and share their SM's {@code smBandwidthGBps}; all blocks together
+   * share {@code memBandwidthGBps}. This is the modeled GPU's max-min fair share for a kernel alone
+   * ({@code SimGpuTest} checks that such a kernel takes exactly its ideal latency).
    */
-  public static double dramSlowdown(GpuSpec gpu, double smDemandGBps, double smsDrawing, double domainGBps) {
-    double smCap = gpu.smBandwidthGBps();
-    double perSm = Math.max(1.0, smDemandGBps / smCap);
-    double domain = Math.max(1.0, Math.min(smDemandGBps, smCap) * smsDrawing / domainGBps);
-    return perSm * domain;
+  public static double drawableGBps(GpuSpec gpu, int sms, int resident) {
+    double perSm = gpu.smBandwidthGBps() / Math.ceil((double) resident / sms);
+    return Math.min(perSm, gpu.memBandwidthGBps() / resident);
   }
 
   public Kernel withBlocks(int newBlocks) {

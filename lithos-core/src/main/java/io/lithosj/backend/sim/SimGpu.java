@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>A block, once started, is never preempted: a kernel that fills the GPU holds it until its
  *       blocks drain, so head-of-line blocking arises by itself.</li>
  *   <li>Ready atoms are dispatched in hardware-queue order: higher stream priority first, then
- *       launch order; an atom's blocks go only to SMs of its TPC set.</li>
+ *       launch order; an atom's blocks go only to SMs of its TPC set, spread evenly over them.</li>
  *   <li>A block lasts its compute time at the current clock, stretched by DRAM contention: an SM
  *       draws at most {@link GpuSpec#smBandwidthGBps()} and a bandwidth domain at most its
  *       bandwidth, shared max-min fairly among the resident blocks (sampled when a block starts);
@@ -266,8 +266,15 @@ public final class SimGpu implements GpuBackend {
     while (i > 0 && !pending.get(i - 1).before(a)) i--;
     pending.add(i, a);
     startedCount = 0;
-    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
-      for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
+    // Spread first, as the hardware's block scheduler does: no SM takes more than its even share
+    // of the atom's blocks while other SMs of the atom's TPCs have room, then whatever fits.
+    int sms = a.tpcs.size() * smsPerTpc;
+    a.perSmCap = (a.size + sms - 1) / sms;
+    for (int pass = 0; pass < 2 && a.nextBlock < a.size; pass++) {
+      for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
+        for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
+      }
+      a.perSmCap = Integer.MAX_VALUE;
     }
     commitStarted();
   }
@@ -312,7 +319,7 @@ public final class SimGpu implements GpuBackend {
         i++;
         continue;
       }
-      int n = Math.min(a.size - a.nextBlock, fitting(a, sm));
+      int n = Math.min(Math.min(a.size - a.nextBlock, a.perSmCap), fitting(a, sm));
       if (n > 0) startBlocks(a, sm, n);
       if (a.nextBlock < a.size) return;
       pending.remove(i); // all its blocks started: the next atom may use what is left
@@ -521,6 +528,7 @@ public final class SimGpu implements GpuBackend {
     int done;
     double startMs = -1;
     double endMs;
+    int perSmCap = Integer.MAX_VALUE; // while it is first placed: its even share per SM
     boolean finished;
 
     final int[] residentByDomain;

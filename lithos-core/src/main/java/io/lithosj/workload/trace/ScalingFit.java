@@ -11,7 +11,8 @@ import io.lithosj.kernel.WorkProfile;
  * <p>{@link Kernel#idealLatencyUs} amounts to {@code waves(n) · max(c, r(n) · q / B(n))} on n
  * TPCs: {@code c} the block time ({@code blockComputeUs · computeScale}), {@code r(n)} the blocks
  * resident at once (at most one wave), {@code q} a block's DRAM bytes and {@code B(n)} the
- * bandwidth n TPCs can draw, {@code min(memBandwidth, SMs · smBandwidth)}. Compute-bound work
+ * bandwidth they can draw together, {@code r(n) · Kernel.drawableGBps}: at most
+ * {@code memBandwidth}, and {@code smBandwidth} per SM holding blocks. Compute-bound work
  * ({@code c} dominant) scales with the number of waves, ~1/n; memory-bound work costs
  * ~blocks·q/B(n), flat once enough SMs saturate DRAM: it saturates early.
  *
@@ -52,7 +53,7 @@ public final class ScalingFit {
     int perSm = shape.blocksPerSm(gpu);
     double wavesFull = waves(shape.blocks(), perSm, gpu, full);
     double residentFull = resident(shape.blocks(), perSm, gpu, full);
-    double bandwidthFull = bandwidthGBps(gpu, full);
+    double bandwidthFull = bandwidthGBps(gpu, full, residentFull);
     int m = 0;
     for (double y : latencyUs) if (y > 0 && Double.isFinite(y)) m++;
     double[] ratioWaves = new double[m];
@@ -64,7 +65,7 @@ public final class ScalingFit {
       if (tpcs[i] < 1 || tpcs[i] > full) throw new IllegalArgumentException("TPC count " + tpcs[i] + " outside 1.." + full);
       ratioWaves[j] = waves(shape.blocks(), perSm, gpu, tpcs[i]) / wavesFull;
       ratioResident[j] = resident(shape.blocks(), perSm, gpu, tpcs[i]) / residentFull
-          * bandwidthFull / bandwidthGBps(gpu, tpcs[i]);
+          * bandwidthFull / bandwidthGBps(gpu, tpcs[i], resident(shape.blocks(), perSm, gpu, tpcs[i]));
       logY[j] = Math.log(latencyUs[i] / fullUs);
       j++;
     }
@@ -110,13 +111,13 @@ public final class ScalingFit {
                                double rms, int points) {
     double c = fullUs / wavesFull * a / gpu.computeScale();
     double d = fullUs / (wavesFull * residentFull) * b; // q / B(N), in µs
-    double bytes = d * 1000.0 * bandwidthGBps(gpu, gpu.tpcCount());
+    double bytes = d * 1000.0 * bandwidthGBps(gpu, gpu.tpcCount(), residentFull);
     return new Result(new WorkProfile(c, bytes, a / (a + b)), a, b, rms, points);
   }
 
-  /** DRAM bandwidth {@code tpcs} TPCs can draw together, as {@link Kernel#dramSlowdown} has it. */
-  static double bandwidthGBps(GpuSpec gpu, int tpcs) {
-    return Math.min(gpu.memBandwidthGBps(), tpcs * gpu.smsPerTpc() * gpu.smBandwidthGBps());
+  /** DRAM bandwidth {@code resident} blocks on {@code tpcs} TPCs draw together ({@link Kernel#drawableGBps}). */
+  static double bandwidthGBps(GpuSpec gpu, int tpcs, double resident) {
+    return resident * Kernel.drawableGBps(gpu, tpcs * gpu.smsPerTpc(), (int) resident);
   }
 
   /** The kernel with its real shape and the fitted profile. */
