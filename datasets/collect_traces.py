@@ -254,6 +254,8 @@ class Driver:
         "cuOccupancyMaxActiveClusters": [P(C.c_int), VP, P(LaunchConfig)],
         "cuMemHostAlloc": [P(VP), C.c_size_t, C.c_uint],
         "cuMemHostGetDevicePointer_v2": [P(C.c_uint64), VP, C.c_uint],
+        "cuMemAlloc_v2": [P(C.c_uint64), C.c_size_t],
+        "cuMemcpyHtoDAsync_v2": [C.c_uint64, VP, C.c_size_t, VP],
         "cuStreamCreate": [P(VP), C.c_uint],
         "cuStreamSynchronize": [VP],
         "cuLaunchKernel": [VP, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, C.c_uint, VP,
@@ -316,20 +318,38 @@ class HostWords:
 
 
 class Resident:
-    """One launch of lithosj_occupy: its stream, check-in slots (%smid + 1 per block) and release word."""
+    """One launch of lithosj_occupy: its stream, check-in slots (%smid + 1 per block, host-mapped)
+    and release word. The release word is in device memory: blocks polling host-mapped memory over
+    PCIe (measured on the H100: 36 polling blocks made a bf16 matmul on the other 96 SMs 10x slower,
+    124 made a copy run at 7 GB/s) slow every other kernel down; polling device memory hits L2."""
 
     def __init__(self, d, name, max_grid):
-        self.name, self.max_grid = name, max_grid
-        self.words = HostWords(d, max_grid + 1)  # [0, max_grid): check-in slots; [max_grid]: release
-        # a stream of its own, created non-blocking: a torch pool stream could be handed out again as
-        # the work stream, and a blocking one would make work on the legacy default stream wait for it
+        self.d, self.name, self.max_grid = d, name, max_grid
+        self.words = HostWords(d, max_grid)
+        self.release_dev = d.out(C.c_uint64, "cuMemAlloc_v2", 4)
+        self.values = HostWords(d, 2)  # pinned sources of the release word: 0 (reset) and 1 (release)
+        self.values.host[1] = 1
+        # streams of its own, created non-blocking: a torch pool stream could be handed out again as
+        # the work stream, and a blocking one would make work on the legacy default stream wait for it.
+        # ctl carries the release word's copies (copy engine: no SM needed while the SMs are held)
         self.stream = d.out(C.c_void_p, "cuStreamCreate", CU_STREAM_NON_BLOCKING)
+        self.ctl = d.out(C.c_void_p, "cuStreamCreate", CU_STREAM_NON_BLOCKING)
 
     def params(self):
-        return [C.c_uint64(self.words.dev), C.c_uint64(self.words.dev + 4 * self.max_grid)]
+        return [C.c_uint64(self.words.dev), C.c_uint64(self.release_dev)]
 
-    def release(self):  # only a host store: safe from the watchdog thread
-        self.words.host[self.max_grid] = 1
+    def _set(self, i, wait):
+        self.d("cuCtxSetCurrent", self.d.ctx)  # the watchdog calls this from its own thread
+        self.d("cuMemcpyHtoDAsync_v2", self.release_dev, C.c_void_p(C.addressof(self.values.host) + 4 * i), 4, self.ctl)
+        if wait:
+            self.d("cuStreamSynchronize", self.ctl)
+
+    def reset(self):
+        self.words.zero()
+        self._set(0, True)
+
+    def release(self):
+        self._set(1, False)
 
 
 class Occupier:
@@ -347,6 +367,7 @@ class Occupier:
             dev = d.out(C.c_int, "cuDeviceGet", torch.cuda.current_device())
             d("cuDevicePrimaryCtxRetain", C.byref(ctx), dev)
             d("cuCtxSetCurrent", ctx)
+        d.ctx = ctx.value
         dev = d.out(C.c_int, "cuCtxGetDevice")
         self.info = {k: d.out(C.c_int, "cuDeviceGetAttribute", a, dev) for k, a in DEVICE_ATTRIBUTES.items()}
         if self.info["sm_count"] != total_sms:
@@ -382,7 +403,7 @@ class Occupier:
         self.runs = {}  # str(n) -> {free SMs "a,b,...": number of runs (placement check included)}
         # Load both kernels now, on an idle GPU: with lazy loading a first launch while the blocker
         # holds SMs could need a context synchronization, which would wait for the blocker for ever.
-        self.block.words.zero()
+        self.block.reset()
         self.block.release()
         d.launch(self.occupy_fn, 1, 1024, self.smem, self.block.stream, self.block.params())
         d("cuStreamSynchronize", self.block.stream)
@@ -407,7 +428,7 @@ class Occupier:
 
     def start(self, res, grid, cluster=1, timeout_s=5.0):
         """Launches grid lithosj_occupy blocks and waits until all are resident; returns their SMs."""
-        res.words.zero()
+        res.reset()
         self.d.launch(self.occupy_fn, grid, 1024, self.smem, res.stream, res.params(), cluster)
         t_end = time.time() + timeout_s
         while True:

@@ -2,7 +2,7 @@
 # Real-GPU runs of datasets/scenarios/real/ through the CUDA backend, for `lithos compare`.
 # On a GPU host, from the repository root, with the offline bundle of scripts/bundle.sh:
 #   bash scripts/real-compare.sh BUNDLE.tar.xz OUT_DIR
-# Then, on any machine: ./lithos compare --real OUT_DIR datasets/scenarios/real/*.json
+# Every atom's timing goes to <scenario>-<policy>-atoms.csv.gz. Then, on any machine: ./lithos compare --real OUT_DIR datasets/scenarios/real/*.json
 set -u
 bundle=$1; out=$2
 W=/tmp/lithos-real; mkdir -p "$W" "$out"
@@ -13,10 +13,11 @@ commit=$(cat "$(dirname "$bundle")/COMMIT" 2>/dev/null || git rev-parse HEAD 2>/
 : > "$out/COMMAND.txt"
 for spec in stacking-demo:mps,priority,mig,lithos hybrid:mps,priority,mig,lithos solo-demo-hp:mps solo-resnet50:mps; do
   name=${spec%%:*}; policies=${spec#*:}
-  cmd="lithos run --backend cuda -p $policies -q -o $out datasets/scenarios/real/$name.json"
+  cmd="lithos run --backend cuda --atom-log -p $policies -q -o $out datasets/scenarios/real/$name.json"
   echo "$cmd  # build $commit" >> "$out/COMMAND.txt"
   s=$(date +%s)
-  timeout 240 "$L" run --backend cuda -p "$policies" -q -o "$out" "datasets/scenarios/real/$name.json" > "$out/$name.log" 2>&1
+  timeout 240 "$L" run --backend cuda --atom-log -p "$policies" -q -o "$out" "datasets/scenarios/real/$name.json" > "$out/$name.log" 2>&1
   echo "$name rc=$? $(( $(date +%s) - s ))s" | tee -a "$out/status.txt"
 done
 nvidia-smi --query-gpu=clocks.sm,power.draw,temperature.gpu --format=csv >> "$out/env.txt" 2>&1
+gzip -f "$out"/*-atoms.csv
