@@ -566,7 +566,7 @@ def find_marker_name():
 
 def profiled(ctx, fn, watchdog_s=20.0):
     """GPU events of fn run inside ctx. When an occupy run fails (a stall), the error also names the
-    longest kernel: the one that waited for SMs."""
+    kernel that waited for SMs."""
     err = None
     with profile(activities=[ProfilerActivity.CUDA]) as p:
         try:
@@ -577,8 +577,14 @@ def profiled(ctx, fn, watchdog_s=20.0):
             err = e
     evs = gpu_events(p)
     if err is not None:
-        top = max(evs, key=lambda ev: ev[1], default=None)
-        msg = f"longest kernel {top[3][:300]} ({top[1] / 1e6:.1f} ms); {err}" if top else str(err)
+        # a kernel that waited for SMs starts only once the watchdog released them: it is the one
+        # after the longest idle gap of the timeline (its own duration looks normal)
+        # (skipping memory operations: the first thing after the gap is the release word's copy)
+        gaps = [(evs[i][0] - (evs[i - 1][0] + evs[i - 1][1]), i) for i in range(1, len(evs))]
+        gap, i = max(gaps, default=(0, 0))
+        after = next((e[3] for e in evs[i:] if not is_memop(e[3])), "?")
+        msg = (f"stalled before {after[:300]} (idle gap {gap / 1e6:.1f} ms; before the gap: {evs[i - 1][3][:200]}); {err}"
+               if gaps else str(err))
         raise RuntimeError(msg) from err
     return evs
 

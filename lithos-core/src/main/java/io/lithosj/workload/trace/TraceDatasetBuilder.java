@@ -30,13 +30,17 @@ import java.util.zip.GZIPOutputStream;
  * the whole request, and {@code <id>.scaling-<part>.tsv.gz}, partial runs) are paired kernel by
  * kernel with that sequence; a pairing counts only if the re-run's whole-GPU duration agrees with
  * the trace's (within 25% + 1 µs), which rejects a same-named kernel of another shape. The first
- * source that pairs a kernel gives its scaling durations (medians over the re-run's iterations).
+ * source that pairs a kernel at every SM count gives its scaling durations (medians over the
+ * re-run's iterations); a kernel no source covers fully takes the first that measured it on the
+ * whole GPU and at {@value #MIN_PARTIAL_POINTS} or more other SM counts (the others stay empty): SM
+ * occupancy runs whose convolution backward stalls below 96 SMs (datasets/traces/PROVENANCE.md).
  *
  * <p>Usage: {@code java ... TraceDatasetBuilder datasets/traces/raw datasets/traces}
  */
 public final class TraceDatasetBuilder {
   static final double AGREE_REL = 0.25;
   static final double AGREE_ABS_US = 1.0;
+  static final int MIN_PARTIAL_POINTS = 2;
 
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -107,24 +111,29 @@ public final class TraceDatasetBuilder {
     Arrays.fill(source, "");
     Map<String, Integer> paired = new LinkedHashMap<>();
     int rejected = 0;
-    for (Path f : scalingFiles(raw, id)) {
-      String part = f.getFileName().toString().replace(id + ".scaling", "").replace(".tsv.gz", "");
-      String name = part.isEmpty() ? "full" : part.substring(1);
-      ScalingRuns runs = ScalingRuns.read(f);
-      double[][] medians = pairedMedians(names, runs);
-      int n = 0;
-      for (int i = 0; i < base.size(); i++) {
-        if (!source[i].isEmpty() || Double.isNaN(medians[i][0])) continue;
-        double t = median(durations[i]);
-        if (Math.abs(medians[i][0] - t) > AGREE_REL * t + AGREE_ABS_US) {
-          rejected++;
-          continue;
+    List<Path> files = scalingFiles(raw, id);
+    List<double[][]> medians = new ArrayList<>();
+    for (Path f : files) medians.add(pairedMedians(names, ScalingRuns.read(f)));
+    for (boolean partial : new boolean[] {false, true}) {
+      for (int s = 0; s < files.size(); s++) {
+        String part = files.get(s).getFileName().toString().replace(id + ".scaling", "").replace(".tsv.gz", "");
+        String name = part.isEmpty() ? "full" : part.substring(1);
+        int n = 0;
+        for (int i = 0; i < base.size(); i++) {
+          double[] m = medians.get(s)[i];
+          if (!source[i].isEmpty() || Double.isNaN(m[0]) || (points(m) < m.length) != partial) continue;
+          if (partial && points(m) < 1 + MIN_PARTIAL_POINTS) continue;
+          double t = median(durations[i]);
+          if (Math.abs(m[0] - t) > AGREE_REL * t + AGREE_ABS_US) {
+            rejected++;
+            continue;
+          }
+          run[i] = m;
+          source[i] = name;
+          n++;
         }
-        run[i] = medians[i];
-        source[i] = name;
-        n++;
+        if (n > 0 || !partial) paired.merge(partial ? name + " (some SM counts)" : name, n, Integer::sum);
       }
-      paired.put(name, n);
     }
 
     List<KernelRecord> rows = new ArrayList<>();
@@ -178,16 +187,13 @@ public final class TraceDatasetBuilder {
         if (!got.get(i).isEmpty()) out[i][col] = median(got.get(i).stream().mapToDouble(Double::doubleValue).toArray());
       }
     }
-    // a source counts for a kernel only if it measured it on the whole GPU and at every SM count
-    for (double[] r : out) {
-      for (double v : r) {
-        if (Double.isNaN(v)) {
-          Arrays.fill(r, Double.NaN);
-          break;
-        }
-      }
-    }
     return out;
+  }
+
+  private static int points(double[] r) {
+    int n = 0;
+    for (double v : r) if (!Double.isNaN(v)) n++;
+    return n;
   }
 
   static double median(double[] v) {

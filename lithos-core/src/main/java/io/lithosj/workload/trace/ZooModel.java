@@ -198,8 +198,8 @@ public final class ZooModel {
   }
 
   /**
-   * Modeled over measured kernel time on {@code sms} SMs, over the kernels with measured scaling:
-   * how well the fitted kernels reproduce the green-context measurements in aggregate (1 = exact).
+   * Modeled over measured kernel time on {@code sms} SMs, over the kernels measured there: how
+   * well the fitted kernels reproduce the re-runs on fewer SMs in aggregate (1 = exact).
    */
   public double modeledOverMeasuredAt(int sms) { return modeledOverMeasuredAt(sms, false); }
 
@@ -209,8 +209,10 @@ public final class ZooModel {
     int tpcs = sms / gpu.smsPerTpc();
     for (Fitted f : fitted()) {
       if (f.basis() != Basis.MEASURED || (withoutGridSizedToGpu && gridSizedToGpu(f.record()))) continue;
+      double slowdown = f.record().slowdownAt(sms);
+      if (Double.isNaN(slowdown)) continue; // measured at other SM counts only
       model += f.kernel().idealLatencyUs(gpu, tpcs);
-      meas += f.record().durationUs() * f.record().slowdownAt(sms);
+      meas += f.record().durationUs() * slowdown;
     }
     return model / meas;
   }

@@ -110,7 +110,10 @@ class ModelZooTest {
   void onAlmostAllSmsOnlyGridsSizedToTheGpuAreMissed() {
     for (String id : ModelZoo.defaultZoo().ids()) {
       double others = model(id).modeledOverMeasuredAt(128, true);
-      assertTrue(others > 0.95 && others < 1.05, id + " without grids sized to the GPU, 128 SMs: " + others);
+      // VGG-19's convolution backward, measured by SM occupancy, loses ~6% more on 128 SMs than
+      // a second partial wave explains (PROVENANCE.md); every other model is within 5%
+      double low = id.equals("training-vgg19") ? 0.92 : 0.95;
+      assertTrue(others > low && others < 1.05, id + " without grids sized to the GPU, 128 SMs: " + others);
     }
     ZooModel decode = ModelZoo.inference("llama3-8b-decode");
     assertTrue(decode.gridSizedToGpuShare() > 0.4, "decode time in persistent kernels: " + decode.gridSizedToGpuShare());
@@ -120,13 +123,18 @@ class ModelZooTest {
   @Test
   void scalingIsMeasuredWhereGreenContextsRanTheModel() {
     for (String id : ModelZoo.defaultZoo().ids()) {
-      double share = model(id).measuredScalingShare();
-      // cuDNN's convolution backward does not run in green contexts (CUDA error 912): those
-      // kernels of CNN training with 3x3 convolutions fall back to priors
+      ZooModel m = model(id);
+      // cuDNN's convolution backward does not run in green contexts (CUDA error 912) and stalls
+      // under SM occupancy below 96 SMs: in CNN training with 3x3 convolutions those kernels are
+      // measured on 132, 128 and 96 SMs only
+      double onEightSms = m.trace().kernels().stream().filter(r -> !Double.isNaN(r.slowdownAt(8)))
+          .mapToDouble(KernelRecord::durationUs).sum() / m.trace().kernelUs();
       if (id.equals("training-resnet50") || id.equals("training-vgg19")) {
-        assertTrue(share > 0.5 && share < 0.7, id + " " + share);
+        assertTrue(m.measuredScalingShare() > 0.99, id + " " + m.measuredScalingShare());
+        assertTrue(onEightSms > 0.5 && onEightSms < 0.7, id + " " + onEightSms);
       } else {
-        assertEquals(1.0, share, 1e-12, id);
+        assertEquals(1.0, m.measuredScalingShare(), 1e-12, id);
+        assertEquals(1.0, onEightSms, 1e-12, id);
       }
     }
   }
