@@ -61,7 +61,7 @@ public final class Runner implements PolicyContext, AtomListener {
   public static RunResult run(Scenario scenario, DoubleConsumer progress, java.util.function.Consumer<AtomLog> atoms) {
     GpuSpec spec = scenario.gpuSpec();
     scenario.tenantSpecs(); // validate before any backend is opened
-    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec, scenario.hostPath());
+    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec, scenario.dispatchModel());
     try (backend) {
       Runner r = new Runner(scenario, backend, atoms != null);
       RunResult result = r.execute(progress);

@@ -1,7 +1,7 @@
 package io.lithosj.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lithosj.backend.sim.HostPath;
+import io.lithosj.backend.DispatchModel;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
@@ -32,7 +32,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * e.g. TGS's reporting period in a run of seconds.
    *
    * <p>{@code dispatch}: {@code hardware} (default) or {@code cuda-backend}; the modeled GPU then
-   * also charges the host costs of dispatch measured for the CUDA backend ({@link HostPath}), and
+   * also charges the host costs of dispatch measured for the CUDA backend ({@link DispatchModel}), and
    * {@code load} accounts for them, so modeled and real runs of one file offer the same load.
    */
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
@@ -90,9 +90,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public String backendName() { return backend == null ? "sim" : backend; }
 
   /** The host side of dispatch the modeled GPU charges ({@code dispatch}). */
-  public HostPath hostPath() {
+  public DispatchModel dispatchModel() {
     try {
-      return HostPath.forDispatch(dispatch == null ? "hardware" : dispatch, gpuSpec());
+      return DispatchModel.forDispatch(dispatch == null ? "hardware" : dispatch, gpuSpec());
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("dispatch", e.getMessage());
     }
@@ -186,7 +186,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    */
   public List<TenantSpec> tenantSpecs() {
     GpuSpec g = gpuSpec();
-    HostPath host = hostPath();
+    DispatchModel host = dispatchModel();
     if (!"sim".equals(backendName()) && !"cuda".equals(backendName())) {
       throw new ScenarioException("backend", "unknown backend '" + backend + "' (known: [sim, cuda])");
     }
@@ -228,7 +228,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     return out;
   }
 
-  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, HostPath host) {
+  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, DispatchModel host) {
     String at = "tenants[" + i + "]";
     if (c.name() == null || c.name().isBlank()) throw new ScenarioException(at + ".name", "missing");
     Priority prio = c.priority() == null ? Priority.BE : c.priority();
@@ -258,7 +258,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
 
   /** Turns {@code load} into the Poisson rate it means on this GPU. */
-  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, HostPath host) {
+  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, DispatchModel host) {
     if (c.load() == null) return c;
     if (c.ratePerSec() != null) throw new ScenarioException(at + ".load", "give either 'load' or 'ratePerSec', not both");
     if (c.arrivals() != null && !"poisson".equals(c.arrivals())) {
@@ -274,7 +274,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * A request's latency alone on the whole GPU: its kernels' ideal latencies plus, per kernel, one
    * launch overhead and the host path's wait for the completion.
    */
-  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, HostPath host) {
+  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel host) {
     double us = 0;
     for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs() + host.perKernelUs();
     return us / 1000.0;

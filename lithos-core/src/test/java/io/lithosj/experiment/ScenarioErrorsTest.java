@@ -67,7 +67,7 @@ class ScenarioErrorsTest {
         ScenarioLoader.load(cb).tenantSpecs().get(0).workload()).arrivals()).ratePerSec();
     // ResNet-50 inference is 282 kernels: ~10.5 us more per kernel on the CUDA backend's host path
     double requestMsHw = 400.0 / rateHw, requestMsCb = 400.0 / rateCb;
-    double perKernelMs = io.lithosj.backend.sim.HostPath.CUDA_BACKEND_H100.perKernelUs() / 1000.0;
+    double perKernelMs = io.lithosj.backend.DispatchModel.CUDA_BACKEND_H100.perKernelUs() / 1000.0;
     assertEquals(282 * perKernelMs, requestMsCb - requestMsHw, 1e-6);
   }
 

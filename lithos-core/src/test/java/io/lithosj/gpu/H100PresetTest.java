@@ -3,7 +3,7 @@ package io.lithosj.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lithosj.backend.cuda.Calibration;
-import io.lithosj.backend.sim.HostPath;
+import io.lithosj.backend.DispatchModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,11 +24,11 @@ class H100PresetTest {
   }
 
   @Test
-  void cudaBackendHostPathMatchesTheCommittedCalibration() {
+  void cudaBackendDispatchModelMatchesTheCommittedCalibration() {
     Calibration cal = Calibration.load(dir());
-    assertEquals(cal.launchApiUs(), HostPath.CUDA_BACKEND_H100.launchCallUs(), 0.001);
-    assertEquals(cal.completionSeenUs(), HostPath.CUDA_BACKEND_H100.completionSeenUs(), 0.001);
-    assertEquals(HostPath.CUDA_BACKEND_H100, HostPath.forDispatch("cuda-backend", GpuSpec.H100_SXM));
+    assertEquals(cal.launchApiUs(), DispatchModel.CUDA_BACKEND_H100.launchCallUs(), 0.001);
+    assertEquals(cal.completionSeenUs(), DispatchModel.CUDA_BACKEND_H100.completionSeenUs(), 0.001);
+    assertEquals(DispatchModel.CUDA_BACKEND_H100, DispatchModel.forDispatch("cuda-backend", GpuSpec.H100_SXM));
   }
 
   private static Path dir() {

@@ -446,7 +446,7 @@ public final class AtomEngine implements AutoCloseable {
         p.claimed += ran;
         p.zeroStreak = ran == 0 ? p.zeroStreak + 1 : 0;
         // Back off while the masked TPCs are held by other work, so relaunches do not flood the GPU.
-        p.relaunchAtNs = now + (p.zeroStreak == 0 ? 0 : Math.min(200_000L, 5_000L << Math.min(p.zeroStreak, 6)));
+        p.relaunchAtNs = now + (long) (io.lithosj.backend.DispatchModel.relaunchBackoffUs(p.zeroStreak) * 1000);
       }
       if (p.claimed < p.count && !p.abortRequested) {
         if (now >= p.relaunchAtNs) {

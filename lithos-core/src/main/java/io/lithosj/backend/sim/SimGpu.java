@@ -1,6 +1,7 @@
 package io.lithosj.backend.sim;
 
 import io.lithosj.backend.AtomListener;
+import io.lithosj.backend.DispatchModel;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.backend.GpuBackend;
 import io.lithosj.backend.Telemetry;
@@ -29,7 +30,7 @@ import java.util.Map;
  *       bandwidth, shared max-min fairly among the resident blocks (sampled when a block starts);
  *       a block asking for no more than its fair share is not slowed.</li>
  *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
- *   <li>A {@link HostPath} other than {@link HostPath#HARDWARE} adds the host's side of dispatch:
+ *   <li>A {@link DispatchModel} other than {@link DispatchModel#HARDWARE} adds the host's side of dispatch:
  *       launch calls queue on one host thread, and completions reach the OS late.</li>
  * </ul>
  * All times are ms of virtual time.
@@ -39,10 +40,15 @@ public final class SimGpu implements GpuBackend {
   private static final int EV_ATOM_READY = 1;
   private static final int EV_TIMER = 2;
   private static final int EV_ATOM_SEEN = 3;
+  private static final int EV_RELAUNCH = 4; // a yielded atom tries again (DispatchModel.yieldsToUrgent)
+  private static final int EV_RESUME = 5;   // its relaunch reaches the GPU
 
   private final GpuSpec spec;
-  private final HostPath host;
+  private final DispatchModel dispatch;
   private double hostFreeMs; // when the host thread finishes its last launch call
+  // yielding priorities: per priority, how many in-flight atoms of that priority want each TPC
+  private final java.util.TreeMap<Integer, int[]> wantedByPriority = new java.util.TreeMap<>();
+  private final List<AtomState> yielded = new ArrayList<>();
   private final int smCount;
   private final int smsPerTpc;
   private final EventQueue events = new EventQueue();
@@ -108,12 +114,12 @@ public final class SimGpu implements GpuBackend {
   private long eventsProcessed;
 
   public SimGpu(GpuSpec spec) {
-    this(spec, HostPath.HARDWARE);
+    this(spec, DispatchModel.HARDWARE);
   }
 
-  public SimGpu(GpuSpec spec, HostPath host) {
+  public SimGpu(GpuSpec spec, DispatchModel dispatch) {
     this.spec = spec;
-    this.host = host;
+    this.dispatch = dispatch;
     this.smCount = spec.smCount();
     this.smsPerTpc = spec.smsPerTpc();
     this.usedThreads = new int[smCount];
@@ -193,8 +199,12 @@ public final class SimGpu implements GpuBackend {
     atoms.add(a);
     byAtom.put(atom, a);
     double issueMs = Math.max(now, hostFreeMs);
-    hostFreeMs = issueMs + host.launchCallUs() / 1000.0;
+    hostFreeMs = issueMs + dispatch.launchCallUs() / 1000.0;
     events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
+    if (dispatch.yieldsToUrgent()) {
+      want(a, 1);
+      for (AtomState b : pending) if (!b.yielded && wantsAll(b)) yieldAtom(b);
+    }
   }
 
   @Override
@@ -212,6 +222,8 @@ public final class SimGpu implements GpuBackend {
     }
     a.finished = true;
     a.running = 0;
+    if (a.wants) want(a, -1);
+    yielded.remove(a);
     // freed SMs take waiting work at once
     startedCount = 0;
     for (int sm = 0; sm < smCount; sm++) fillSm(sm);
@@ -235,6 +247,8 @@ public final class SimGpu implements GpuBackend {
         case EV_BLOCK_DONE -> blockDone(p);
         case EV_ATOM_READY -> atomReady(atoms.get(p));
         case EV_ATOM_SEEN -> completionSeen(atoms.get(p));
+        case EV_RELAUNCH -> relaunch(atoms.get(p), t);
+        case EV_RESUME -> resume(atoms.get(p));
         default -> {
           Runnable r = timers.get(p);
           timers.set(p, null);
@@ -261,6 +275,7 @@ public final class SimGpu implements GpuBackend {
 
   private void atomReady(AtomState a) {
     if (a.finished) return; // aborted before it became ready
+    if (dispatch.yieldsToUrgent() && wantsAll(a)) yieldAtom(a); // its blocks land on held TPCs only
     a.readySeq = readySeq++;
     int i = pending.size();
     while (i > 0 && !pending.get(i - 1).before(a)) i--;
@@ -280,7 +295,74 @@ public final class SimGpu implements GpuBackend {
   }
 
   private void completionSeen(AtomState a) {
+    if (a.wants) want(a, -1);
     listener.onAtomDone(new AtomResult(a.atom, a.launchMs, a.startMs, a.endMs));
+    if (!dispatch.yieldsToUrgent()) return;
+    // as the CUDA backend: a completion sends every yielded atom to relaunch at once (after the
+    // callbacks, which may have launched more urgent work)
+    for (AtomState b : yielded) scheduleRelaunch(b, now);
+    startedCount = 0;
+    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
+      for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
+    }
+    commitStarted();
+  }
+
+  // ---- yielding priorities (DispatchModel.yieldsToUrgent) ---------------------------------
+
+  private void want(AtomState a, int delta) {
+    a.wants = delta > 0;
+    int[] n = wantedByPriority.computeIfAbsent(a.priority, p -> new int[spec.tpcCount()]);
+    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) n[tpc] += delta;
+  }
+
+  /** Whether an in-flight atom more urgent than {@code priority} wants {@code tpc}. */
+  private boolean wanted(int priority, int tpc) {
+    for (int[] n : wantedByPriority.tailMap(priority, false).values()) if (n[tpc] > 0) return true;
+    return false;
+  }
+
+  private boolean wantsAll(AtomState b) {
+    for (int tpc = b.tpcs.first(); tpc >= 0; tpc = b.tpcs.next(tpc + 1)) if (!wanted(b.priority, tpc)) return false;
+    return true;
+  }
+
+  /** All of b's TPCs are wanted: its blocks stop claiming and the rest is relaunched later. */
+  private void yieldAtom(AtomState b) {
+    b.yielded = true;
+    b.zeroStreak = 0;
+    yielded.add(b);
+    scheduleRelaunch(b, now + spec.launchOverheadUs() / 1000.0);
+  }
+
+  private void scheduleRelaunch(AtomState b, double atMs) {
+    if (b.relaunchAtMs >= 0 && b.relaunchAtMs <= atMs) return;
+    b.relaunchAtMs = atMs;
+    events.push(atMs, EV_RELAUNCH, b.index);
+  }
+
+  private void relaunch(AtomState b, double eventMs) {
+    if (!b.yielded || b.finished || eventMs != b.relaunchAtMs) return; // superseded
+    b.relaunchAtMs = -1;
+    double issueMs = Math.max(now, hostFreeMs); // a relaunch is a launch call
+    hostFreeMs = issueMs + dispatch.launchCallUs() / 1000.0;
+    if (wantsAll(b)) { // its blocks would find every TPC held: none runs, back off
+      b.zeroStreak++;
+      scheduleRelaunch(b, now + DispatchModel.relaunchBackoffUs(b.zeroStreak) / 1000.0);
+      return;
+    }
+    b.yielded = false;
+    yielded.remove(b);
+    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_RESUME, b.index);
+  }
+
+  private void resume(AtomState b) {
+    if (b.finished || b.yielded) return;
+    startedCount = 0;
+    for (int tpc = b.tpcs.first(); tpc >= 0; tpc = b.tpcs.next(tpc + 1)) {
+      for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
+    }
+    commitStarted();
   }
 
   private void blockDone(int b) {
@@ -295,8 +377,8 @@ public final class SimGpu implements GpuBackend {
     if (a.done == a.size) {
       a.finished = true;
       a.endMs = now;
-      if (host.completionSeenUs() > 0) {
-        events.push(Math.max(now + host.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a.index);
+      if (dispatch.completionSeenUs() > 0) {
+        events.push(Math.max(now + dispatch.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a.index);
       } else {
         completionSeen(a);
       }
@@ -315,7 +397,7 @@ public final class SimGpu implements GpuBackend {
     int tpc = sm / smsPerTpc;
     for (int i = 0; i < pending.size(); ) {
       AtomState a = pending.get(i);
-      if (!a.tpcs.contains(tpc)) {
+      if (!a.tpcs.contains(tpc) || (dispatch.yieldsToUrgent() && (a.yielded || wanted(a.priority, tpc)))) {
         i++;
         continue;
       }
@@ -529,6 +611,10 @@ public final class SimGpu implements GpuBackend {
     double startMs = -1;
     double endMs;
     int perSmCap = Integer.MAX_VALUE; // while it is first placed: its even share per SM
+    boolean wants;          // in flight and yielding priorities: its TPCs are wanted
+    boolean yielded;        // stopped for more urgent work; relaunches later
+    int zeroStreak;         // relaunches that found every TPC held
+    double relaunchAtMs = -1;
     boolean finished;
 
     final int[] residentByDomain;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lithosj.backend.AtomListener;
+import io.lithosj.backend.DispatchModel;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.gpu.TpcSet;
@@ -35,10 +36,10 @@ class SimGpuTest {
     long ids;
 
     Harness(GpuSpec spec) {
-      this(spec, HostPath.HARDWARE);
+      this(spec, DispatchModel.HARDWARE);
     }
 
-    Harness(GpuSpec spec, HostPath host) {
+    Harness(GpuSpec spec, DispatchModel host) {
       gpu = new SimGpu(spec, host);
       gpu.setListener(this);
     }
@@ -69,8 +70,8 @@ class SimGpuTest {
   }
 
   @Test
-  void theHostPathQueuesLaunchCallsAndDelaysCompletions() {
-    HostPath host = new HostPath(10, 4);
+  void theDispatchModelQueuesLaunchCallsAndDelaysCompletions() {
+    DispatchModel host = new DispatchModel(10, 4);
     Harness h = new Harness(H100, host);
     Atom a = h.atom(compute("a", 66, 20), TpcSet.range(0, 33), 0);
     Atom b = h.atom(compute("b", 66, 20), TpcSet.range(33, 66), 0);
@@ -91,6 +92,28 @@ class SimGpuTest {
     hw.gpu.runUntil(Double.POSITIVE_INFINITY);
     assertEquals(hw.of(c).startMs(), hw.of(d).startMs(), 1e-12);
     assertEquals(hw.done.get(0).endMs(), hw.seenMs.get(0), 1e-12);
+  }
+
+  @Test
+  void yieldingPrioritiesKeepLessUrgentBlocksOffWhileUrgentWorkIsInFlight() {
+    double[] beEnd = new double[2];
+    double[] hpEnd = new double[2];
+    for (boolean yields : new boolean[] {false, true}) {
+      Harness h = new Harness(H100, new DispatchModel(0, 10, yields));
+      Atom be = h.atom(compute("be", 66 * 2 * 8 * 20, 100), H100.allTpcs(), 0); // 20 waves of 100 us
+      h.gpu.launch(be);
+      Atom[] hp = new Atom[1];
+      h.gpu.at(0.5, () -> { hp[0] = h.atom(compute("hp", 132, 300), H100.allTpcs(), 1); h.gpu.launch(hp[0]); });
+      h.gpu.runUntil(Double.POSITIVE_INFINITY);
+      int i = yields ? 1 : 0;
+      beEnd[i] = h.of(be).endMs();
+      hpEnd[i] = h.of(hp[0]).endMs();
+      assertEquals(66 * 2 * 8 * 20 + 132, h.gpu.telemetry().blocksRun(), "every block ran once");
+    }
+    // hardware priorities: BE refills the slots next to HP's blocks; yielding: BE stops until
+    // HP's completion is seen, so HP's 300 us blocks run alone and BE finishes ~300 us later
+    assertTrue(beEnd[1] > beEnd[0] + 0.2, "BE end: hardware " + beEnd[0] + ", yielding " + beEnd[1]);
+    assertTrue(hpEnd[1] <= hpEnd[0] + 1e-9, "HP end: hardware " + hpEnd[0] + ", yielding " + hpEnd[1]);
   }
 
   @Test
