@@ -14,6 +14,7 @@ commit=$(cat "$(dirname "$bundle")/COMMIT" 2>/dev/null || git rev-parse HEAD 2>/
 for spec in stacking-demo:mps,priority,mig,lithos hybrid:mps,priority,mig,lithos solo-demo-hp:mps solo-resnet50:mps; do
   name=${spec%%:*}; policies=${spec#*:}
   cmd="lithos run --backend cuda --atom-log -p $policies -q -o $out datasets/scenarios/real/$name.json"
+  [ -n "${LITHOS_JAVA_OPTS:-}" ] && cmd="LITHOS_JAVA_OPTS='$LITHOS_JAVA_OPTS' $cmd"
   echo "$cmd  # build $commit" >> "$out/COMMAND.txt"
   s=$(date +%s)
   timeout 240 "$L" run --backend cuda --atom-log -p "$policies" -q -o "$out" "datasets/scenarios/real/$name.json" > "$out/$name.log" 2>&1
