@@ -30,7 +30,8 @@ cat > "$dst/bin/lithos" <<'SH'
 # lithos command line with the bundled runtime.
 here="$(cd "$(dirname "$0")/.." && pwd)"
 export CUDA_DEVICE_MAX_CONNECTIONS="${CUDA_DEVICE_MAX_CONNECTIONS:-32}"  # streams map to separate HW queues
-exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED ${LITHOS_JAVA_OPTS:-} -cp "$here/lib/lithos.jar" io.lithosj.cli.LithosCli "$@"
+# ParallelGC, fixed heap: G1's young pauses (8-10 ms) stalled the real backend's poll loop (results/h100-real/gc/)
+exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED ${LITHOS_JAVA_OPTS:--XX:+UseParallelGC -Xms4g -Xmx4g} -cp "$here/lib/lithos.jar" io.lithosj.cli.LithosCli "$@"
 SH
 cat > "$dst/bin/lithos-run" <<'SH'
 #!/bin/sh

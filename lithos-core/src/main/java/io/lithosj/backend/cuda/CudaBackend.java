@@ -10,7 +10,6 @@ import io.lithosj.kernel.Atom;
 import io.lithosj.kernel.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class CudaBackend implements GpuBackend {
   private final Map<Long, AtomEngine.Pending> inFlight = new HashMap<>();
   private final Map<Long, Double> launchMsByAtom = new HashMap<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-  private final List<Busy> busy = new ArrayList<>();
+  private final BusyTime busy;
   private final Nvml nvml;
   private final NvmlSampler sampler;
   private final String nvmlMissing;
@@ -70,7 +69,6 @@ public final class CudaBackend implements GpuBackend {
   private Thread loopThread;
 
   /** When an atom held its TPCs. */
-  record Busy(double startMs, double endMs, TpcSet tpcs) {}
 
   private record Timer(double atMs, long seq, Runnable action) implements Comparable<Timer> {
     @Override public int compareTo(Timer o) {
@@ -108,6 +106,7 @@ public final class CudaBackend implements GpuBackend {
       throw e;
     }
     smClockMhz = spec.clocks().maxMhz();
+    busy = new BusyTime(spec.tpcCount());
     Nvml n = null;
     NvmlSampler s = null;
     String missing = null;
@@ -244,7 +243,7 @@ public final class CudaBackend implements GpuBackend {
     double endMs = Math.min(now, Math.max(startMs, hostNsToMs(p.endHostNs())));
     blocksRun += p.claimed;
     events++;
-    if (p.claimed > 0) busy.add(new Busy(startMs, endMs, p.mask));
+    if (p.claimed > 0) busy.add(startMs, endMs, p.mask);
     if (p.complete()) {
       listener.onAtomDone(new AtomResult(atom, launchMs, startMs, endMs));
     } else {
@@ -264,24 +263,7 @@ public final class CudaBackend implements GpuBackend {
   @Override public Telemetry telemetry() {
     long mj = energyMjOrMinus1();
     double energyJ = mj >= 0 && startEnergyMj >= 0 ? (mj - startEnergyMj) / 1000.0 : 0.0;
-    return new Telemetry(nowMs(), busyTpcMs(busy, spec.tpcCount()), energyJ, blocksRun, events);
-  }
-
-  /** Sum over TPCs of the union of the intervals in which an atom masked to that TPC was running. */
-  static double busyTpcMs(List<Busy> intervals, int tpcs) {
-    List<Busy> sorted = new ArrayList<>(intervals);
-    sorted.sort((a, b) -> Double.compare(a.startMs(), b.startMs()));
-    double total = 0;
-    for (int t = 0; t < tpcs; t++) {
-      double coveredTo = Double.NEGATIVE_INFINITY;
-      for (Busy iv : sorted) {
-        if (!iv.tpcs().contains(t)) continue;
-        double s = Math.max(iv.startMs(), coveredTo);
-        if (iv.endMs() > s) total += iv.endMs() - s;
-        coveredTo = Math.max(coveredTo, iv.endMs());
-      }
-    }
-    return total;
+    return new Telemetry(nowMs(), busy.totalMs(), energyJ, blocksRun, events);
   }
 
   /** NVML's energy counter in mJ, or -1 without NVML or counter. */

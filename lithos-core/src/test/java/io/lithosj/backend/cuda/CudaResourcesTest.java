@@ -53,12 +53,18 @@ class CudaResourcesTest {
     assertEquals(32L * 100, LibraryLaunch.stream(256, 8, 100).blockDramBytes());
   }
 
-  @Test void busyTpcTimeCountsOverlapsOnce() {
-    List<CudaBackend.Busy> iv = List.of(
-        new CudaBackend.Busy(0, 10, TpcSet.range(0, 2)),   // TPCs 0,1 busy 0-10
-        new CudaBackend.Busy(5, 15, TpcSet.range(1, 3)),   // TPC 1 overlaps 5-10; TPC 2 busy 5-15
-        new CudaBackend.Busy(20, 21, TpcSet.of(0)));
+  @Test void busyTpcTimeCountsOverlapsOnceInAnyOrder() {
+    BusyTime b = new BusyTime(4);
+    b.add(0, 10, TpcSet.range(0, 2));   // TPCs 0,1 busy 0-10
+    b.add(5, 15, TpcSet.range(1, 3));   // TPC 1 overlaps 5-10; TPC 2 busy 5-15
+    b.add(20, 21, TpcSet.of(0));
     // TPC0: 10 + 1, TPC1: 0-15 = 15, TPC2: 10
-    assertEquals(36, CudaBackend.busyTpcMs(iv, 4), 1e-9);
+    assertEquals(36, b.totalMs(), 1e-9);
+    b.add(12, 13, TpcSet.of(0));        // out of order, in a gap: +1
+    b.add(9, 20.5, TpcSet.of(0));       // bridges 0-10, 12-13 and 20-21 into 0-21
+    b.add(3, 4, TpcSet.of(2));          // before everything on TPC 2: +1
+    assertEquals(21 + 15 + 11, b.totalMs(), 1e-9);
+    for (int i = 0; i < 100; i++) b.add(100 + i, 100.5 + i, TpcSet.of(3)); // grows past its first arrays
+    assertEquals(47 + 50, b.totalMs(), 1e-9);
   }
 }
