@@ -22,12 +22,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = {"Runs the modeled GPU on each scenario and policy that has a real-GPU result in --real",
         "(<scenario>-<policy>.csv from 'lithos run --backend cuda -o DIR') and writes the comparison:",
-        "DIR/comparison.md and .csv; the modeled runs' CSVs go to DIR/sim/."})
+        "OUT/comparison.md and .csv; the modeled runs' CSVs go to OUT/sim/. With several --real folders",
+        "(repeated real runs) the model is compared with their median."})
 public final class CompareCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
   List<Path> scenarioFiles;
 
-  @Option(names = "--real", required = true, paramLabel = "DIR", description = "folder of the real runs' CSVs") Path realDir;
+  @Option(names = "--real", required = true, paramLabel = "DIR",
+      description = "folder of a real run's CSVs; repeat for repeated runs") List<Path> realDirs;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "where the comparison goes (default: the first --real folder)")
+  Path out;
 
   @Option(names = "--tolerance-pct", defaultValue = "15", description = "model error counted as agreement (default: ${DEFAULT-VALUE})")
   double tolerancePct;
@@ -36,32 +41,38 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!Files.isDirectory(realDir)) throw new IllegalArgumentException("--real: no folder " + realDir.toAbsolutePath());
+    for (Path d : realDirs) {
+      if (!Files.isDirectory(d)) throw new IllegalArgumentException("--real: no folder " + d.toAbsolutePath());
+    }
+    Path realDir = realDirs.get(0);
+    Path outDir = out != null ? out : realDir;
     List<RealComparison.Row> rows = new ArrayList<>();
     for (Path f : scenarioFiles) {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
       for (String p : Policies.names()) {
-        Path real = realDir.resolve(base.nameOrDefault() + "-" + p + ".csv");
-        if (!Files.isRegularFile(real)) continue;
+        String file = base.nameOrDefault() + "-" + p + ".csv";
+        List<Path> real = realDirs.stream().map(d -> d.resolve(file)).filter(Files::isRegularFile).toList();
+        if (real.isEmpty()) continue;
         found++;
         Scenario s = base.withPolicy(p);
         Progress bar = quiet ? Progress.NONE : new Progress("modeled " + s.nameOrDefault() + " / " + p);
         RunResult r = Runner.run(s, bar::update);
         bar.done(String.format(Locale.ROOT, "%.0f ms in %.0f ms wall", r.durationMs(), r.wallMs()));
-        r.writeCsv(realDir.resolve("sim").resolve(s.nameOrDefault() + "-" + p + ".csv"));
+        r.writeCsv(outDir.resolve("sim").resolve(file));
         rows.addAll(RealComparison.compare(real, r));
       }
       if (found == 0) {
-        throw new IllegalArgumentException("no real results for scenario '" + base.nameOrDefault() + "' (" + f + ") in " + realDir
+        throw new IllegalArgumentException("no real results for scenario '" + base.nameOrDefault() + "' (" + f + ") in " + realDirs
             + ": expected " + base.nameOrDefault() + "-<policy>.csv written by 'lithos run --backend cuda -o " + realDir + "'");
       }
     }
     String md = RealComparison.toMarkdown(rows, tolerancePct);
-    write(realDir.resolve("comparison.md"), md);
-    write(realDir.resolve("comparison.csv"), RealComparison.toCsv(rows, tolerancePct));
+    Files.createDirectories(outDir);
+    write(outDir.resolve("comparison.md"), md);
+    write(outDir.resolve("comparison.csv"), RealComparison.toCsv(rows, tolerancePct));
     System.out.print(md);
-    System.out.println("wrote " + realDir.resolve("comparison.md") + " and comparison.csv");
+    System.out.println("wrote " + outDir.resolve("comparison.md") + " and comparison.csv");
     return 0;
   }
 

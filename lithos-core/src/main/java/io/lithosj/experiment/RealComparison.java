@@ -12,15 +12,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Sets a run on the real GPU ({@code lithos run --backend cuda}, its CSV) beside the modeled GPU's
- * run of the same scenario and policy: per tenant p99 latency (inference) and throughput, and the
- * board's average power, with the relative error of the model.
+ * Sets runs on the real GPU ({@code lithos run --backend cuda}, their CSVs) beside the modeled
+ * GPU's run of the same scenario and policy: per tenant p99 latency (inference) and throughput,
+ * and the board's average power, with the relative error of the model. With several real runs of
+ * one scenario the model is compared with their median (real tails move between runs).
  */
 public final class RealComparison {
   private RealComparison() {}
 
-  /** One metric of one tenant (or of the GPU: tenant {@code "(gpu)"}). */
-  public record Row(String scenario, String policy, String tenant, String metric, double real, double modeled) {
+  /**
+   * One metric of one tenant (or of the GPU: tenant {@code "(gpu)"}): {@code real} is the median
+   * over the real runs, {@code realMin} and {@code realMax} their range.
+   */
+  public record Row(String scenario, String policy, String tenant, String metric, double real, double realMin,
+                    double realMax, int runs, double modeled) {
+    public Row(String scenario, String policy, String tenant, String metric, double real, double modeled) {
+      this(scenario, policy, tenant, metric, real, real, real, 1, modeled);
+    }
+
     public double errPct() { return (modeled - real) / real * 100.0; }
 
     public boolean within(double tolerancePct) { return real != 0 && Math.abs(errPct()) <= tolerancePct; }
@@ -30,6 +39,28 @@ public final class RealComparison {
   static final List<String> INFERENCE = List.of("p50Ms", "p99Ms", "throughputPerSec");
   static final List<String> TRAINING = List.of("throughputPerSec");
   static final String GPU = "(gpu)";
+
+  /** The rows of several real runs' CSVs of one scenario and policy against a modeled run (medians). */
+  public static List<Row> compare(List<Path> realCsvs, RunResult modeled) {
+    List<List<Row>> each = new ArrayList<>();
+    for (Path p : realCsvs) each.add(compare(p, modeled));
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < each.get(0).size(); i++) {
+      Row r = each.get(0).get(i);
+      double[] v = new double[each.size()];
+      for (int k = 0; k < v.length; k++) {
+        Row o = each.get(k).get(i);
+        if (!o.tenant().equals(r.tenant()) || !o.metric().equals(r.metric())) {
+          throw new IllegalArgumentException(realCsvs.get(k) + " has other tenants than " + realCsvs.get(0));
+        }
+        v[k] = o.real();
+      }
+      Arrays.sort(v);
+      double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      out.add(new Row(r.scenario(), r.policy(), r.tenant(), r.metric(), median, v[0], v[v.length - 1], v.length, r.modeled()));
+    }
+    return out;
+  }
 
   /** The rows of one real CSV (as {@link RunResult#writeCsv} writes it) against a modeled run. */
   public static List<Row> compare(Path realCsv, RunResult modeled) {
@@ -99,17 +130,21 @@ public final class RealComparison {
   }
 
   public static String toCsv(List<Row> rows, double tolerancePct) {
-    StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,modeled,errPct,within" + plain(tolerancePct) + "Pct\n");
+    StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,realMin,realMax,realRuns,modeled,errPct,within"
+        + plain(tolerancePct) + "Pct\n");
     for (Row r : rows) {
-      sb.append(String.join(",", r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.modeled()),
-          g(r.errPct()), Boolean.toString(r.within(tolerancePct)))).append('\n');
+      sb.append(String.join(",", r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.realMin()), g(r.realMax()),
+          Integer.toString(r.runs()), g(r.modeled()), g(r.errPct()), Boolean.toString(r.within(tolerancePct)))).append('\n');
     }
     return sb.toString();
   }
 
   /** A Markdown table, one line per scenario, policy and tenant, and a count of the metrics within tolerance. */
   public static String toMarkdown(List<Row> rows, double tolerancePct) {
-    StringBuilder sb = new StringBuilder("| scenario | policy | tenant | metric | real | modeled | model error |\n|---|---|---|---|---|---|---|\n");
+    boolean several = rows.stream().anyMatch(r -> r.runs() > 1);
+    StringBuilder sb = new StringBuilder(several
+        ? "| scenario | policy | tenant | metric | real (median) | real runs | modeled | model error |\n|---|---|---|---|---|---|---|---|\n"
+        : "| scenario | policy | tenant | metric | real | modeled | model error |\n|---|---|---|---|---|---|---|\n");
     int within = 0;
     int target = 0;
     for (Row r : rows) {
@@ -119,11 +154,13 @@ public final class RealComparison {
         target++;
         if (r.within(tolerancePct)) within++;
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %+.0f%%%s |%n", r.scenario(), r.policy(), r.tenant(),
-          r.metric(), fmt(r.real()), fmt(r.modeled()), r.errPct(), mark));
+      String range = several ? " | " + fmt(r.realMin()) + "–" + fmt(r.realMax()) : "";
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s%s | %s | %+.0f%%%s |%n", r.scenario(), r.policy(), r.tenant(),
+          r.metric(), fmt(r.real()), range, fmt(r.modeled()), r.errPct(), mark));
     }
-    sb.append(String.format(Locale.ROOT, "%n%d of %d p99 and throughput values within %s%% (✗: outside; p50 and power shown, not counted).%n",
-        within, target, plain(tolerancePct)));
+    int runs = rows.stream().mapToInt(Row::runs).max().orElse(1);
+    sb.append(String.format(Locale.ROOT, "%n%d of %d p99 and throughput values within %s%% of %s (✗: outside; p50 and power shown, not counted).%n",
+        within, target, plain(tolerancePct), runs > 1 ? "the median of " + runs + " real runs" : "the real run"));
     return sb.toString();
   }
 

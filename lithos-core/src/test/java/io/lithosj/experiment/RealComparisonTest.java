@@ -45,6 +45,30 @@ class RealComparisonTest {
   }
 
   @Test
+  void severalRealRunsAreComparedByTheirMedian() throws Exception {
+    RunResult modeled = Runner.run(solo());
+    String csv = modeled.toCsv().replace(",sim,", ",cuda,");
+    String[] lines = csv.split("\n");
+    int thr = List.of(lines[0].split(",")).indexOf("throughputPerSec");
+    List<Path> runs = new ArrayList<>();
+    for (int k : new int[] {3, 1, 2}) { // throughput 3x, 1x, 2x the model's: median 2x, range 1x-3x
+      String[] f = lines[1].split(",");
+      f[thr] = Double.toString(k * Double.parseDouble(f[thr]));
+      Path p = dir.resolve("run" + k + ".csv");
+      Files.writeString(p, lines[0] + "\n" + String.join(",", f) + "\n");
+      runs.add(p);
+    }
+    RealComparison.Row t = RealComparison.compare(runs, modeled).stream()
+        .filter(r -> r.metric().equals("throughputPerSec")).findFirst().orElseThrow();
+    double m = modeled.tenant("hp-infer").throughputPerSec();
+    assertEquals(2 * m, t.real(), 1e-3 * m);
+    assertEquals(m, t.realMin(), 1e-3 * m);
+    assertEquals(3 * m, t.realMax(), 1e-3 * m);
+    assertEquals(3, t.runs());
+    assertTrue(RealComparison.toMarkdown(List.of(t), 15).contains("median of 3 real runs"));
+  }
+
+  @Test
   void aModeledCsvIsNotTakenForARealOne() throws Exception {
     RunResult modeled = Runner.run(solo());
     Path notReal = dir.resolve("x.csv");

@@ -8,8 +8,12 @@ import java.util.Arrays;
  * ran. Kept up to date as atoms finish, so reading it costs nothing: computing it from all the
  * intervals at once stalled the poll loop for ~45 ms at the end of a run's warm-up. Intervals
  * mostly arrive in end order, which makes an insert O(1); others are merged where they belong.
+ * Intervals that ended more than {@link #HORIZON_MS} before the latest one are final and dropped
+ * from the per-TPC lists (their time stays counted), so memory does not grow with the run.
  */
 final class BusyTime {
+  static final double HORIZON_MS = 10_000;
+
   private final double[][] start;
   private final double[][] end;
   private final int[] size;
@@ -44,8 +48,18 @@ final class BusyTime {
     }
     int removed = at - from;
     if (removed == 0 && n == st.length) {
-      start[t] = st = Arrays.copyOf(st, n * 2);
-      end[t] = en = Arrays.copyOf(en, n * 2);
+      int keep = firstRecent(en, n, Math.max(e, en[n - 1]) - HORIZON_MS);
+      if (keep > n / 2 && at >= keep) { // mostly old: drop them instead of growing
+        System.arraycopy(st, keep, st, 0, n - keep);
+        System.arraycopy(en, keep, en, 0, n - keep);
+        n -= keep;
+        at -= keep;
+        from -= keep;
+        size[t] = n;
+      } else {
+        start[t] = st = Arrays.copyOf(st, n * 2);
+        end[t] = en = Arrays.copyOf(en, n * 2);
+      }
     }
     System.arraycopy(st, at, st, from + 1, n - at);
     System.arraycopy(en, at, en, from + 1, n - at);
@@ -53,5 +67,12 @@ final class BusyTime {
     en[from] = e;
     size[t] = n - removed + 1;
     totalMs += e - s;
+  }
+
+  /** Index of the first interval (in start order) that ends at or after {@code cutoffMs}, or n. */
+  private static int firstRecent(double[] en, int n, double cutoffMs) {
+    int i = 0;
+    while (i < n && en[i] < cutoffMs) i++;
+    return i;
   }
 }

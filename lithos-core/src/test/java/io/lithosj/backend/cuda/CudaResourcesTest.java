@@ -66,5 +66,8 @@ class CudaResourcesTest {
     assertEquals(21 + 15 + 11, b.totalMs(), 1e-9);
     for (int i = 0; i < 100; i++) b.add(100 + i, 100.5 + i, TpcSet.of(3)); // grows past its first arrays
     assertEquals(47 + 50, b.totalMs(), 1e-9);
+    BusyTime longRun = new BusyTime(2); // 60 s of 0.5 ms busy per ms: old intervals are dropped, time kept
+    for (int i = 0; i < 60_000; i++) longRun.add(i, i + 0.5, TpcSet.range(0, 2));
+    assertEquals(2 * 30_000, longRun.totalMs(), 1e-6);
   }
 }
