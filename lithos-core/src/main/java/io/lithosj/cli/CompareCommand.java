@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = {"Runs the modeled GPU on each scenario and policy that has a real-GPU result in --real",
         "(<scenario>-<policy>.csv from 'lithos run --backend cuda -o DIR') and writes the comparison:",
-        "OUT/comparison.md and .csv; the modeled runs' CSVs go to OUT/sim/. With several --real folders",
+        "OUT/comparison.md, .csv and .png|svg; the modeled runs' CSVs go to OUT/sim/. With several --real folders",
         "(repeated real runs) the model is compared with their median."})
 public final class CompareCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
@@ -71,8 +71,10 @@ public final class CompareCommand implements Callable<Integer> {
     Files.createDirectories(outDir);
     write(outDir.resolve("comparison.md"), md);
     write(outDir.resolve("comparison.csv"), RealComparison.toCsv(rows, tolerancePct));
+    io.lithosj.figures.Charts.save(io.lithosj.figures.Charts.realVsModeled("modeled against real: p99 and throughput", rows,
+        tolerancePct), outDir, "comparison");
     System.out.print(md);
-    System.out.println("wrote " + outDir.resolve("comparison.md") + " and comparison.csv");
+    System.out.println("wrote " + outDir.resolve("comparison.md") + ", comparison.csv and comparison.png|svg");
     return 0;
   }
 

@@ -103,6 +103,10 @@ public final class RealComparison {
 
   /** The rows of a run CSV by column name; errors name the file, line and column. */
   static List<Map<String, String>> readRunCsv(Path file) {
+    return readTable(file, List.of("policy", "backend", "seed", "tenant", "kind", "throughputPerSec", "p50Ms", "p99Ms", "avgPowerW"));
+  }
+
+  private static List<Map<String, String>> readTable(Path file, List<String> columns) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
@@ -111,7 +115,7 @@ public final class RealComparison {
     }
     if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty file");
     List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-    for (String need : List.of("policy", "backend", "seed", "tenant", "kind", "throughputPerSec", "p50Ms", "p99Ms", "avgPowerW")) {
+    for (String need : columns) {
       if (!header.contains(need)) throw new IllegalArgumentException(file + ": line 1 has no column '" + need + "' (found " + header + ")");
     }
     List<Map<String, String>> rows = new ArrayList<>();
@@ -126,6 +130,17 @@ public final class RealComparison {
       rows.add(row);
     }
     if (rows.isEmpty()) throw new IllegalArgumentException(file + ": no rows");
+    return rows;
+  }
+
+  /** The rows of a {@code comparison.csv} that {@link #toCsv} wrote. */
+  public static List<Row> readCsv(Path file) {
+    List<Row> rows = new ArrayList<>();
+    for (Map<String, String> r : readTable(file, List.of("scenario", "policy", "tenant", "metric", "real", "realMin", "realMax",
+        "realRuns", "modeled"))) {
+      rows.add(new Row(r.get("scenario"), r.get("policy"), r.get("tenant"), r.get("metric"), num(r, "real", file),
+          num(r, "realMin", file), num(r, "realMax", file), (int) num(r, "realRuns", file), num(r, "modeled", file)));
+    }
     return rows;
   }
 

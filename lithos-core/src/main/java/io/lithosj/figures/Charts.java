@@ -1,5 +1,6 @@
 package io.lithosj.figures;
 
+import io.lithosj.experiment.RealComparison;
 import io.lithosj.experiment.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +89,40 @@ public final class Charts {
       s.setMarkerColor(Palette.series(i));
       s.setMarker(markers[i % markers.length]);
       i++;
+    }
+    return c;
+  }
+
+  /**
+   * The modeled GPU against the real one: each p99 latency and throughput of a comparison as modeled
+   * over real (1 = exact), one point per value, coloured by policy; the band is the tolerance.
+   */
+  public static XYChart realVsModeled(String title, List<RealComparison.Row> rows, double tolerancePct) {
+    XYChart c = xy(title, "value on the real GPU (p99 ms or requests|iterations per s, log)", "modeled / real");
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    double lo = Double.POSITIVE_INFINITY, hi = 0;
+    Map<String, List<double[]>> byPolicy = new java.util.LinkedHashMap<>();
+    for (RealComparison.Row r : rows) {
+      if (!(r.metric().equals("p99Ms") || r.metric().equals("throughputPerSec")) || !(r.real() > 0) || !(r.modeled() > 0)) continue;
+      byPolicy.computeIfAbsent(r.policy(), k -> new ArrayList<>()).add(new double[] {r.real(), r.modeled() / r.real()});
+      lo = Math.min(lo, r.real());
+      hi = Math.max(hi, r.real());
+    }
+    byPolicy.forEach((policy, pts) -> {
+      XYSeries s = c.addSeries(policy, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+      s.setMarkerColor(Palette.of(policy));
+      s.setMarker(SeriesMarkers.CIRCLE);
+    });
+    if (hi > 0) {
+      for (double f : new double[] {1 - tolerancePct / 100, 1, 1 + tolerancePct / 100}) {
+        XYSeries s = c.addSeries(f == 1 ? "exact" : String.format(java.util.Locale.ROOT, "%+.0f%%", (f - 1) * 100),
+            new double[] {lo / 1.5, hi * 1.5}, new double[] {f, f});
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(f == 1 ? java.awt.Color.DARK_GRAY : java.awt.Color.LIGHT_GRAY);
+      }
     }
     return c;
   }

@@ -44,6 +44,26 @@ class LithosCliTest {
   }
 
   @Test
+  void compareSetsTheModelBesideRepeatedRealRuns() throws Exception {
+    Path f = dir.resolve("solo.json");
+    Files.writeString(f, Files.readString(Scenarios.file("real/solo-demo-hp.json")).replace("\"durationMs\": 4000", "\"durationMs\": 400").replace("\"warmupMs\": 500", "\"warmupMs\": 50"));
+    Path sim = dir.resolve("sim-as-real");
+    assertEquals(0, run("run", f.toString(), "-q", "-o", sim.toString()).code());
+    Path csv = sim.resolve("solo-demo-hp-mps.csv");
+    Path r1 = Files.createDirectories(dir.resolve("r1")), r2 = Files.createDirectories(dir.resolve("r2"));
+    Files.writeString(r1.resolve(csv.getFileName()), Files.readString(csv).replace(",sim,", ",cuda,"));
+    Files.writeString(r2.resolve(csv.getFileName()), Files.readString(csv).replace(",sim,", ",cuda,"));
+    Path out = dir.resolve("cmp");
+    Out o = run("compare", "-q", "--real", r1.toString(), "--real", r2.toString(), "-o", out.toString(), f.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(out.resolve("comparison.md")).contains("2 of 2 p99 and throughput values within 15% of the median of 2 real runs"));
+    assertTrue(Files.size(out.resolve("comparison.png")) > 1000);
+    Out none = run("compare", "-q", "--real", dir.resolve("cmp").toString(), f.toString());
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("no real results for scenario 'solo-demo-hp'"), none.err());
+  }
+
+  @Test
   void runWritesACsvPerPolicy() throws Exception {
     Path f = dir.resolve("short.json");
     Files.writeString(f, Files.readString(Scenarios.file("stacking-demo.json")).replace("\"durationMs\": 3000", "\"durationMs\": 400"));
