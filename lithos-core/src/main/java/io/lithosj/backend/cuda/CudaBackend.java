@@ -34,10 +34,22 @@ public final class CudaBackend implements GpuBackend {
    * @param calibrationDir  null = {@code calibration/<spec id>} if it exists, else datasheet costs
    * @param gridFactor      physical blocks per resident slot: 1 = one per slot; 2 (default) keeps as many
    *                        queued, which refill SMs whose blocks yielded to more urgent atoms
-   * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML
+   * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML (default 20, or the system property
+   *                        {@code lithos.nvmlPeriodMs}, e.g. {@code LITHOS_JAVA_OPTS=-Dlithos.nvmlPeriodMs=0})
    */
   public record Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs) {
-    public static Options defaults() { return new Options(0, null, null, 2.0, 20.0); }
+    public static Options defaults() { return new Options(0, null, null, 2.0, nvmlPeriodProperty()); }
+
+    private static double nvmlPeriodProperty() {
+      String v = System.getProperty("lithos.nvmlPeriodMs", "20");
+      try {
+        double ms = Double.parseDouble(v);
+        if (ms >= 0) return ms;
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("system property lithos.nvmlPeriodMs must be a number >= 0 (ms), was '" + v + "'");
+    }
     public Options withSpec(GpuSpec s) { return new Options(deviceOrdinal, s, calibrationDir, gridFactor, nvmlPeriodMs); }
     public Options withCalibrationDir(Path p) { return new Options(deviceOrdinal, spec, p, gridFactor, nvmlPeriodMs); }
   }
