@@ -89,7 +89,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
 
   public String backendName() { return backend == null ? "sim" : backend; }
 
-  /** The host side of dispatch the modeled GPU charges ({@code dispatch}). */
+  /** How the modeled GPU dispatches atoms ({@code dispatch}): the hardware's way or the CUDA backend's. */
   public DispatchModel dispatchModel() {
     try {
       return DispatchModel.forDispatch(dispatch == null ? "hardware" : dispatch, gpuSpec());
@@ -186,7 +186,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    */
   public List<TenantSpec> tenantSpecs() {
     GpuSpec g = gpuSpec();
-    DispatchModel host = dispatchModel();
+    DispatchModel dispatch = dispatchModel();
     if (!"sim".equals(backendName()) && !"cuda".equals(backendName())) {
       throw new ScenarioException("backend", "unknown backend '" + backend + "' (known: [sim, cuda])");
     }
@@ -214,7 +214,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     List<TenantSpec> out = new ArrayList<>();
     int quotaSum = 0;
     for (int i = 0; i < tenants.size(); i++) {
-      TenantSpec t = tenant(i, tenants.get(i), g, host);
+      TenantSpec t = tenant(i, tenants.get(i), g, dispatch);
       if (out.stream().anyMatch(o -> o.name().equals(t.name()))) {
         throw new ScenarioException("tenants[" + i + "].name", "duplicate tenant name '" + t.name() + "'");
       }
@@ -228,7 +228,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     return out;
   }
 
-  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, DispatchModel host) {
+  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, DispatchModel dispatch) {
     String at = "tenants[" + i + "]";
     if (c.name() == null || c.name().isBlank()) throw new ScenarioException(at + ".name", "missing");
     Priority prio = c.priority() == null ? Priority.BE : c.priority();
@@ -245,7 +245,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     List<Kernel> kernels = kernels(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
-      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, host)), batch);
+      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, dispatch)), batch);
     } else if ("training".equals(type)) {
       if (c.arrivals() != null || c.ratePerSec() != null || c.load() != null) {
         throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
@@ -258,14 +258,14 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
 
   /** Turns {@code load} into the Poisson rate it means on this GPU. */
-  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, DispatchModel host) {
+  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, DispatchModel dispatch) {
     if (c.load() == null) return c;
     if (c.ratePerSec() != null) throw new ScenarioException(at + ".load", "give either 'load' or 'ratePerSec', not both");
     if (c.arrivals() != null && !"poisson".equals(c.arrivals())) {
       throw new ScenarioException(at + ".load", "load sets Poisson arrivals; arrivals is '" + c.arrivals() + "'");
     }
     if (!(c.load() > 0 && c.load() <= 1)) throw new ScenarioException(at + ".load", "must be in (0, 1], was " + c.load());
-    double requestMs = soloRequestMs(kernels, g, host);
+    double requestMs = soloRequestMs(kernels, g, dispatch);
     return new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson",
         c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null);
   }
@@ -274,9 +274,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * A request's latency alone on the whole GPU: its kernels' ideal latencies plus, per kernel, one
    * launch overhead and the host path's wait for the completion.
    */
-  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel host) {
+  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel dispatch) {
     double us = 0;
-    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs() + host.perKernelUs();
+    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs() + dispatch.perKernelUs();
     return us / 1000.0;
   }
 

@@ -55,7 +55,6 @@ final class BusyTime {
         n -= keep;
         at -= keep;
         from -= keep;
-        size[t] = n;
       } else {
         start[t] = st = Arrays.copyOf(st, n * 2);
         end[t] = en = Arrays.copyOf(en, n * 2);

@@ -30,8 +30,9 @@ import java.util.Map;
  *       bandwidth, shared max-min fairly among the resident blocks (sampled when a block starts);
  *       a block asking for no more than its fair share is not slowed.</li>
  *   <li>Energy integrates the power model over busy TPCs, clock and DRAM traffic.</li>
- *   <li>A {@link DispatchModel} other than {@link DispatchModel#HARDWARE} adds the host's side of dispatch:
- *       launch calls queue on one host thread, and completions reach the OS late.</li>
+ *   <li>A {@link DispatchModel} other than {@link DispatchModel#HARDWARE} models the CUDA backend's
+ *       dispatch: launch calls queue on one host thread, completions reach the OS late, and less
+ *       urgent atoms yield TPCs that more urgent ones want.</li>
  * </ul>
  * All times are ms of virtual time.
  */
@@ -286,9 +287,7 @@ public final class SimGpu implements GpuBackend {
     int sms = a.tpcs.size() * smsPerTpc;
     a.perSmCap = (a.size + sms - 1) / sms;
     for (int pass = 0; pass < 2 && a.nextBlock < a.size; pass++) {
-      for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
-        for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
-      }
+      fillSmsOf(a.tpcs);
       a.perSmCap = Integer.MAX_VALUE;
     }
     commitStarted();
@@ -301,11 +300,20 @@ public final class SimGpu implements GpuBackend {
     // as the CUDA backend: a completion sends every yielded atom to relaunch at once (after the
     // callbacks, which may have launched more urgent work)
     for (AtomState b : yielded) scheduleRelaunch(b, now);
+    dispatchOn(a.tpcs); // its TPCs are no longer wanted
+  }
+
+  /** Starts what fits on the SMs of {@code tpcs} and gives the new blocks their durations. */
+  private void dispatchOn(TpcSet tpcs) {
     startedCount = 0;
-    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
+    fillSmsOf(tpcs);
+    commitStarted();
+  }
+
+  private void fillSmsOf(TpcSet tpcs) {
+    for (int tpc = tpcs.first(); tpc >= 0; tpc = tpcs.next(tpc + 1)) {
       for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
     }
-    commitStarted();
   }
 
   // ---- yielding priorities (DispatchModel.yieldsToUrgent) ---------------------------------
@@ -358,11 +366,7 @@ public final class SimGpu implements GpuBackend {
 
   private void resume(AtomState b) {
     if (b.finished || b.yielded) return;
-    startedCount = 0;
-    for (int tpc = b.tpcs.first(); tpc >= 0; tpc = b.tpcs.next(tpc + 1)) {
-      for (int s = 0; s < smsPerTpc; s++) fillSm(tpc * smsPerTpc + s);
-    }
-    commitStarted();
+    dispatchOn(b.tpcs);
   }
 
   private void blockDone(int b) {

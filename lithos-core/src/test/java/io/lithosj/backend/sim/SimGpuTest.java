@@ -39,8 +39,8 @@ class SimGpuTest {
       this(spec, DispatchModel.HARDWARE);
     }
 
-    Harness(GpuSpec spec, DispatchModel host) {
-      gpu = new SimGpu(spec, host);
+    Harness(GpuSpec spec, DispatchModel dispatch) {
+      gpu = new SimGpu(spec, dispatch);
       gpu.setListener(this);
     }
 
@@ -71,8 +71,7 @@ class SimGpuTest {
 
   @Test
   void theDispatchModelQueuesLaunchCallsAndDelaysCompletions() {
-    DispatchModel host = new DispatchModel(10, 4);
-    Harness h = new Harness(H100, host);
+    Harness h = new Harness(H100, new DispatchModel(10, 4));
     Atom a = h.atom(compute("a", 66, 20), TpcSet.range(0, 33), 0);
     Atom b = h.atom(compute("b", 66, 20), TpcSet.range(33, 66), 0);
     h.gpu.launch(a);
