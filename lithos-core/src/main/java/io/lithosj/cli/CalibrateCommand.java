@@ -39,15 +39,24 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
   double gridFactor;
 
+  @Option(names = "--only", description = "measure one part into an existing calibration of this GPU: fill (the replay fill curve, "
+      + "then the replay checks)")
+  String only;
+
   @Override public Integer call() {
+    if (only != null && !only.equals("fill")) {
+      System.err.println("--only: unknown part '" + only + "' (known: fill)");
+      return 2;
+    }
     GpuSpec preset = gpu != null ? GpuSpec.byId(gpu) : null;
     // NVML is opened by the calibrator itself (nvmlPeriodMs 0 here).
     try (CudaBackend backend = CudaBackend.open(new CudaBackend.Options(0, preset, null, gridFactor, 0))) {
       GpuSpec spec = backend.spec();
       Path dir = out != null ? out : Path.of("calibration", spec.id());
       AtomEngine eng = backend.engine();
-      Calibration cal = new Calibrator(eng, spec, new Calibrator.Options(dir, reps, tpcs, !skipPower, powerSeconds, gridFactor, spec),
-          System.out).run();
+      Calibrator calibrator = new Calibrator(eng, spec, new Calibrator.Options(dir, reps, tpcs, !skipPower, powerSeconds, gridFactor, spec),
+          System.out);
+      Calibration cal = only != null ? calibrator.runFill(Calibration.load(dir)) : calibrator.run();
       System.out.printf("wrote %s (%.0f GB/s, launch %.1f us, atom %.1f us)%n", dir.resolve(Calibration.FILE),
           cal.memBandwidthGBps(), cal.launchOverheadUs(), cal.atomOverheadUs());
       return 0;

@@ -96,6 +96,13 @@ public record Calibration(
     return load(calibrationDir).apply(base);
   }
 
+  /** This calibration with other replay costs and notes (a partial re-calibration). */
+  public Calibration withReplay(ReplayCosts r, List<String> newNotes) {
+    return new Calibration(gpuId, gpuName, driverVersion, cudaDriverApi, date, smCount, tpcCount, gridFactor, memBandwidthGBps,
+        perTpcBandwidthGBps, smBandwidthGBps, launchOverheadUs, launchApiUs, completionSeenUs, atomOverheadUs, atomFixedUs,
+        clockSyncUncertaintyUs, power, r, kernels, newNotes);
+  }
+
   /** Replay costs, falling back to the datasheet estimate when a file predates them. */
   public ReplayCosts replayCostsOr(GpuSpec gpu) {
     return replay != null ? replay : ReplayCosts.nominal(gpu);

@@ -65,6 +65,7 @@ public final class Calibrator {
       }
       warmUp();
       ReplayCosts costs = measureReplayCosts();
+      costs = costs.withFill(measureFill(costs));
       double[] bw = measureBandwidth();
       List<Calibration.KernelFit> fits = scalingScans();
       double smGBps = fitSmBandwidth(fits.stream().filter(f -> f.kernel().equals("stream")).findFirst().orElseThrow(), bw[0]);
@@ -86,6 +87,26 @@ public final class Calibrator {
       if (sampler != null) sampler.close();
       if (nvml != null) nvml.close();
     }
+  }
+
+  /**
+   * {@code lithos calibrate --only fill}: measures the fill curve on this GPU, adds it to the
+   * replay costs of {@code base} (a calibration of the same GPU), writes calibration.json and
+   * checks replay of whole kernels and of atoms.
+   */
+  public Calibration runFill(Calibration base) {
+    if (base.tpcCount() != dev.tpcCount() || base.replay() == null) {
+      throw new IllegalArgumentException("calibration in " + opt.outDir() + " is of " + base.gpuName() + " (" + base.tpcCount()
+          + " TPCs" + (base.replay() == null ? ", no replay costs" : "") + "), not of this " + dev.name + ": run a full calibrate");
+    }
+    log.println("measuring the replay fill curve of " + dev + " into " + opt.outDir());
+    warmUp();
+    List<String> n = new ArrayList<>(base.notes());
+    n.add("fill curve measured " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + " (calibrate --only fill)");
+    Calibration cal = base.withReplay(base.replay().withFill(measureFill(base.replay())), n);
+    cal.write(opt.outDir());
+    if (spec.tpcCount() == dev.tpcCount()) replayCheck(cal);
+    return cal;
   }
 
   private void warmUp() {
@@ -215,6 +236,52 @@ public final class Calibrator {
           costs.fmaNsPerThreadIter(), costs.blockOverheadUs(), costs.overlapP(), atomFixedUs, shapes);
       return costs;
     }
+  }
+
+  /**
+   * The fill curve ({@link ReplayCosts.FillPoint}): FMA atoms of 1/8 to 6 waves' worth of blocks,
+   * for four block sizes, on all and on half the TPCs. Each point's span is the atom's GPU span
+   * less that of the same atom with no FMA work (launch, claims), in wave times at full residency
+   * measured on the same mask; the two masks' median is kept. Blocks take ~50 µs at full residency.
+   */
+  private List<ReplayCosts.FillPoint> measureFill(ReplayCosts costs) {
+    double[] waveList = {0.125, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 6};
+    int[][] shapes = {{64, 32}, {128, 16}, {256, 8}, {1024, 2}};
+    TpcSet[] masks = {all, TpcSet.range(0, dev.tpcCount() / 2)};
+    List<ReplayCosts.FillPoint> out = new ArrayList<>();
+    try (Csv csv = new Csv(opt.outDir().resolve("fill.csv"), "threadsPerBlock", "blocksPerSm", "tpcs", "waves", "blocks", "iters",
+        "spanUs", "noWorkSpanUs", "waveUs", "spanWaves", "modeledWaves")) {
+      for (int[] sh : shapes) {
+        int t = sh[0], b = sh[1];
+        int iters = costs.itersFor(50, b * t, t);
+        double[][] span = new double[masks.length][waveList.length];
+        for (int m = 0; m < masks.length; m++) {
+          TpcSet mask = masks[m];
+          LibraryLaunch w = LibraryLaunch.fma(t, b, iters), none = LibraryLaunch.fma(t, b, 0);
+          double waveUs = waveUs(w, mask);
+          int slots = mask.size() * dev.smCount / dev.tpcCount() * b;
+          for (int i = 0; i < waveList.length; i++) {
+            int blocks = (int) Math.max(1, Math.round(waveList[i] * slots));
+            double[] sp = new double[1], sp0 = new double[1];
+            medianMs(w, blocks, mask, sp);
+            medianMs(none, blocks, mask, sp0);
+            double waves = (double) blocks / slots;
+            span[m][i] = (sp[0] - sp0[0]) * 1000 / waveUs;
+            csv.row(t, b, mask.size(), waves, blocks, iters, sp[0] * 1000, sp0[0] * 1000, waveUs, span[m][i], Math.ceil(waves - 1e-9));
+          }
+        }
+        for (int i = 0; i < waveList.length; i++) {
+          double[] v = new double[masks.length];
+          for (int m = 0; m < masks.length; m++) v[m] = span[m][i];
+          out.add(new ReplayCosts.FillPoint(t, waveList[i], Math.max(1e-3, median(v))));
+        }
+      }
+    }
+    ReplayCosts withFill = costs.withFill(out);
+    log.printf("fill: 256-thread FMA atoms take %.2f / %.2f / %.2f / %.2f wave times at 1/4, 1/2, 1 and 4 waves' worth of "
+        + "blocks (modeled: 1, 1, 1, 4) (fill.csv)%n", withFill.spanWaves(256, 0.25), withFill.spanWaves(256, 0.5),
+        withFill.spanWaves(256, 1), withFill.spanWaves(256, 4));
+    return out;
   }
 
   static double[] solve3(double[][] a, double[] b) {
@@ -507,7 +574,7 @@ public final class Calibrator {
         new Kernel("elementwise_b8", 16384, 256, 16, 0, new WorkProfile(5, 128 * 1024, 0.1)));
   }
 
-  /** Replays modeled kernels with the fresh calibration and compares with the calibrated model. */
+  /** Replays modeled kernels (as the backend launches them) with the fresh calibration and compares with the calibrated model. */
   private void replayCheck(Calibration cal) {
     GpuSpec s = cal.apply(spec);
     ReplayMapper mapper = new ReplayMapper(s, cal.replay());
@@ -518,8 +585,9 @@ public final class Calibrator {
         "blockDramBytes", "libKernel", "threads", "iters", "elems", "tpcs", "idealUs", "modeledUs", "measuredUs", "errPct",
         "modeledWithAtomCostUs", "errWithAtomCostPct")) {
       for (Kernel k : replayCheckKernels()) {
-        LibraryLaunch w = mapper.map(k);
+        LibraryLaunch full = mapper.map(k);
         for (int t : tpcs) {
+          LibraryLaunch w = mapper.mapAtom(full, k.blocks(), t); // what CudaBackend launches
           // What the modeled GPU gives for the kernel alone: launch overhead, then its ideal latency.
           double ideal = k.idealLatencyUs(s, t);
           double predicted = ideal + s.launchOverheadUs();
@@ -538,5 +606,42 @@ public final class Calibrator {
     }
     log.printf("replay check: worst full-GPU error %.1f%% against the model with launch overhead, %.1f%% with the atom's "
         + "fixed cost (replay_check.csv)%n", 100 * worstFull, 100 * worstFullAtom);
+    replayAtomCheck(s, mapper);
+  }
+
+  /**
+   * Replays atoms of the check kernels, 1/4 to 2.5 waves' worth of blocks on 66/33/8 TPCs (scaled
+   * to this GPU), sized by the fill curve ({@link ReplayMapper#mapAtom}) and as whole kernels are
+   * ({@link ReplayMapper#map}), against the modeled GPU's time for the atom alone.
+   */
+  private void replayAtomCheck(GpuSpec s, ReplayMapper mapper) {
+    int n = dev.tpcCount();
+    int[] tpcs = IntStream.of(n, n / 2, Math.max(1, n / 8)).distinct().toArray();
+    double[] waveList = {0.25, 0.5, 1, 1.5, 2.5};
+    double[] errFill = {0, 0}, errFull = {0, 0}; // sum of |err|, count
+    try (Csv csv = new Csv(opt.outDir().resolve("replay_atoms.csv"), "kernel", "tpcs", "waves", "blocks", "libKernel", "threads",
+        "itersFull", "itersFill", "modeledUs", "measuredFillUs", "errFillPct", "measuredFullResidencyUs", "errFullResidencyPct")) {
+      for (Kernel k : replayCheckKernels()) {
+        LibraryLaunch full = mapper.map(k);
+        if (full.iters() == 0) continue; // streaming blocks are not resized
+        for (int t : tpcs) {
+          for (double wv : waveList) {
+            int blocks = (int) Math.max(1, Math.round(wv * k.waveSize(s, t)));
+            Kernel atom = k.withBlocks(blocks);
+            LibraryLaunch fill = mapper.mapAtom(full, blocks, t);
+            double modeled = atom.idealLatencyUs(s, t) + s.launchOverheadUs();
+            double mFill = medianMs(fill, blocks, TpcSet.range(0, t), null) * 1000;
+            double mFull = medianMs(full, blocks, TpcSet.range(0, t), null) * 1000;
+            double eFill = (mFill - modeled) / modeled, eFull = (mFull - modeled) / modeled;
+            errFill[0] += Math.abs(eFill); errFill[1]++;
+            errFull[0] += Math.abs(eFull); errFull[1]++;
+            csv.row(k.name(), t, (double) blocks / k.waveSize(s, t), blocks, full.kernel().symbol, full.threadsPerBlock(),
+                full.iters(), fill.iters(), modeled, mFill, 100 * eFill, mFull, 100 * eFull);
+          }
+        }
+      }
+    }
+    log.printf("replay of atoms: mean |error| %.1f%% sized by the fill curve, %.1f%% sized for full waves (replay_atoms.csv)%n",
+        100 * errFill[0] / Math.max(1, errFill[1]), 100 * errFull[0] / Math.max(1, errFull[1]));
   }
 }

@@ -182,12 +182,12 @@ public final class CudaBackend implements GpuBackend {
 
   @Override public void setListener(AtomListener l) { listener = l; }
 
-  /** The library launch that replays {@code k} here. */
+  /** The library launch that replays {@code k} here, sized for full residency (an atom's is {@link ReplayMapper#mapAtom}). */
   public LibraryLaunch replayOf(Kernel k) { return mapped.computeIfAbsent(k, mapper::map); }
 
   @Override public void launch(Atom atom) {
     bindThread();
-    LibraryLaunch work = replayOf(atom.kernel());
+    LibraryLaunch work = mapper.mapAtom(replayOf(atom.kernel()), atom.blocks(), atom.tpcs().size());
     double launchMs = nowMs();
     AtomEngine.Pending p = engine.launch(work, atom.blockLo(), atom.blocks(), atom.tpcs(), cudaPriority(atom.priority()), atom);
     inFlight.put(atom.id(), p);

@@ -25,15 +25,35 @@ import java.util.List;
  * @param threadsPerSm        threads resident per SM the costs were measured with
  * @param overlapP            exponent of the soft maximum of copy and compute time (large = perfect overlap)
  * @param shapes              cost factor by threads per block (1 at 256)
+ * <p>Fill: an FMA atom of {@code W} waves' worth of blocks (blocks / (SMs of its mask x resident
+ * blocks per SM)) takes {@code spanWaves(W)} full-residency wave times, not the {@code ceil(W)} of
+ * the modeled GPU: blocks on a part-full SM share its FMA pipes with fewer threads and run faster
+ * (a sub-wave kernel, a last partial wave), and blocks claimed dynamically finish unevenly, leaving
+ * a tail of about half a block. {@link #fillFactor} turns this into the iteration scaling that makes
+ * a replayed atom take its modeled time on any mask.
+ *
  * @param mixed               mixed-kernel wave costs by float4 per SM and wave, ascending
+ * @param fill                measured FMA span against waves, by block size (empty: replay sized for full waves)
  */
 public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int threadsPerSm, double overlapP,
-                          List<ShapeFactor> shapes, List<MixedPoint> mixed) {
+                          List<ShapeFactor> shapes, List<MixedPoint> mixed, List<FillPoint> fill) {
   /** Measured cost of a block size relative to 256-thread blocks at the same threads per SM. */
   public record ShapeFactor(int threadsPerBlock, double factor) {}
 
   /** One measured mixed-kernel point: memory-only wave time, and the compute branch's intercept and slope. */
   public record MixedPoint(double elemsPerSm, double memoryUs, double computeUs0, double usPerIter) {}
+
+  /**
+   * One measured fill point: an FMA atom of {@code threadsPerBlock}-thread blocks with {@code waves}
+   * waves' worth of blocks took {@code spanWaves} times the wave time at full residency (launch and
+   * per-block claim costs subtracted).
+   */
+  public record FillPoint(int threadsPerBlock, double waves, double spanWaves) {}
+
+  public ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int threadsPerSm, double overlapP,
+                     List<ShapeFactor> shapes, List<MixedPoint> mixed) {
+    this(fmaNsPerThreadIter, blockOverheadUs, threadsPerSm, overlapP, shapes, mixed, List.of());
+  }
 
   public ReplayCosts {
     if (!(fmaNsPerThreadIter > 0)) throw new IllegalArgumentException("fmaNsPerThreadIter must be > 0, was " + fmaNsPerThreadIter);
@@ -42,6 +62,50 @@ public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int
     if (!(overlapP >= 1)) throw new IllegalArgumentException("overlapP must be >= 1, was " + overlapP);
     shapes = shapes == null ? List.of() : shapes.stream().sorted(Comparator.comparingInt(ShapeFactor::threadsPerBlock)).toList();
     mixed = mixed == null ? List.of() : mixed.stream().sorted(Comparator.comparingDouble(MixedPoint::elemsPerSm)).toList();
+    fill = fill == null ? List.of() : fill.stream()
+        .sorted(Comparator.comparingInt(FillPoint::threadsPerBlock).thenComparingDouble(FillPoint::waves)).toList();
+    for (FillPoint f : fill) {
+      if (!(f.waves() > 0) || !(f.spanWaves() > 0)) throw new IllegalArgumentException("fill point needs waves > 0 and spanWaves > 0: " + f);
+    }
+  }
+
+  public ReplayCosts withFill(List<FillPoint> measured) {
+    return new ReplayCosts(fmaNsPerThreadIter, blockOverheadUs, threadsPerSm, overlapP, shapes, mixed, measured);
+  }
+
+  /**
+   * Span of an FMA atom of {@code waves} waves' worth of {@code threadsPerBlock}-thread blocks, in
+   * full-residency wave times: from the measured curve of the nearest block size (in log2), linear
+   * in {@code waves} between points; beyond the last point the tail stays what it was there; below
+   * the first, in proportion. {@code ceil(waves)} without data (the modeled GPU's answer).
+   */
+  public double spanWaves(int threadsPerBlock, double waves) {
+    if (fill.isEmpty()) return Math.ceil(waves);
+    int best = fill.get(0).threadsPerBlock();
+    for (FillPoint f : fill) {
+      if (Math.abs(Math.log((double) f.threadsPerBlock() / threadsPerBlock)) < Math.abs(Math.log((double) best / threadsPerBlock))) {
+        best = f.threadsPerBlock();
+      }
+    }
+    int t = best;
+    List<FillPoint> curve = fill.stream().filter(f -> f.threadsPerBlock() == t).toList();
+    FillPoint first = curve.get(0), last = curve.get(curve.size() - 1);
+    if (waves <= first.waves()) return first.spanWaves() * waves / first.waves();
+    if (waves >= last.waves()) return last.spanWaves() + (waves - last.waves());
+    for (int i = 1; i < curve.size(); i++) {
+      FillPoint a = curve.get(i - 1), b = curve.get(i);
+      if (waves <= b.waves()) return a.spanWaves() + (b.spanWaves() - a.spanWaves()) * (waves - a.waves()) / (b.waves() - a.waves());
+    }
+    return last.spanWaves();
+  }
+
+  /**
+   * What to multiply a full-residency block's FMA iterations by so an atom of {@code waves} waves'
+   * worth of blocks takes the modeled GPU's {@code ceil(waves)} block times: 1 without fill data.
+   */
+  public double fillFactor(int threadsPerBlock, double waves) {
+    if (fill.isEmpty() || !(waves > 0)) return 1.0;
+    return Math.ceil(waves - 1e-9) / spanWaves(threadsPerBlock, waves);
   }
 
   /**

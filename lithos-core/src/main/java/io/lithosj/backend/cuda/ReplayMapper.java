@@ -20,9 +20,13 @@ import io.lithosj.kernel.WorkProfile;
  *       {@code stream_atom} with no FMA work.
  * </ul>
  *
- * <p>Known difference: the model's block time does not depend on how many blocks share the SM;
- * a real compute-bound block gets faster when it is alone (fewer threads share the FMA pipes),
- * so kernels with less than a wave per SM run shorter here than modeled.
+ * <p>{@link #map(Kernel)} sizes a block for full residency, where the calibrated costs were measured.
+ * An atom is launched with {@link #mapAtom}: the modeled block time does not depend on how many
+ * blocks share the SM, but a real FMA block runs faster with fewer neighbours (a sub-wave atom, a
+ * last partial wave) and dynamically claimed blocks leave a tail; the measured fill curve
+ * ({@link ReplayCosts#fillFactor}) scales the atom's FMA iterations so that it takes its modeled
+ * {@code ceil(waves)} block times on its mask. Streaming blocks are left as they are (the copy
+ * is bound by bandwidth, not by the SM's pipes).
  */
 public final class ReplayMapper {
   private final GpuSpec gpu;
@@ -50,6 +54,19 @@ public final class ReplayMapper {
     double copyUs = costs.mixedAt(elemsPerSm).memoryUs(); // measured without DRAM contention
     int iters = costs.mixedItersFor(w.blockComputeUs() * gpu.computeScale(), copyUs, elemsPerSm, threads);
     return iters == 0 ? LibraryLaunch.stream(threads, blocksPerSm, elems) : LibraryLaunch.mixed(threads, blocksPerSm, iters, elems);
+  }
+
+  /**
+   * The launch that replays an atom of {@code blocks} blocks on {@code tpcs} TPCs:
+   * {@code full} ({@link #map(Kernel)}) scaled by the fill factor of its waves (the same launch without fill data).
+   */
+  public LibraryLaunch mapAtom(LibraryLaunch full, int blocks, int tpcs) {
+    if (full.iters() == 0 || costs.fill().isEmpty()) return full;
+    double waves = blocks / ((double) tpcs * gpu.smsPerTpc() * full.blocksPerSm());
+    double f = costs.fillFactor(full.threadsPerBlock(), waves);
+    int iters = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(full.iters() * f)));
+    return iters == full.iters() ? full
+        : new LibraryLaunch(full.kernel(), full.threadsPerBlock(), full.blocksPerSm(), iters, full.elems(), full.spinNs());
   }
 
   /** What one wave of {@code k} takes on the whole modeled GPU: its block time with DRAM contention. */

@@ -122,4 +122,56 @@ class ReplayMapperTest {
       else assertEquals(blockUs, got, perIter + 1e-6 * blockUs);
     }
   }
+
+  static final ReplayCosts FILLED = COSTS.withFill(List.of(
+      new ReplayCosts.FillPoint(256, 0.25, 0.3), new ReplayCosts.FillPoint(256, 0.5, 0.55),
+      new ReplayCosts.FillPoint(256, 1, 1.4), new ReplayCosts.FillPoint(256, 4, 4.5),
+      new ReplayCosts.FillPoint(1024, 1, 1.6)));
+
+  @Test void withoutFillDataAtomsReplayAsWholeWaves() {
+    assertEquals(3.0, COSTS.spanWaves(256, 2.2));
+    assertEquals(1.0, COSTS.fillFactor(256, 0.1));
+    LibraryLaunch full = MAPPER.map(new Kernel("conv", 2112, 256, 32, 0, new WorkProfile(50, 0, 1)));
+    assertEquals(full, MAPPER.mapAtom(full, 100, 3));
+  }
+
+  @Test void fillCurveInterpolatesAndExtends() {
+    assertEquals(0.3, FILLED.spanWaves(256, 0.25), 1e-12);
+    assertEquals(0.15, FILLED.spanWaves(256, 0.125), 1e-12); // below the first point: in proportion
+    assertEquals(0.975, FILLED.spanWaves(256, 0.75), 1e-12);
+    assertEquals(8.5, FILLED.spanWaves(256, 8), 1e-12); // beyond the last: the tail stays 0.5
+    assertEquals(1.6, FILLED.spanWaves(1024, 1), 1e-12);
+    assertEquals(1.6, FILLED.spanWaves(768, 1), 1e-12); // nearest block size in log2
+    assertEquals(1.4, FILLED.spanWaves(300, 1), 1e-12);
+    assertEquals(1 / 0.3, FILLED.fillFactor(256, 0.25), 1e-12);
+    assertEquals(4 / 4.5, FILLED.fillFactor(256, 4), 1e-12);
+    assertEquals(2 / (1.4 + 3.1 / 6), FILLED.fillFactor(256, 1.5), 1e-12);
+  }
+
+  /** An atom sized by the fill curve takes, by that curve, the modeled ceil(waves) block times on any mask. */
+  @Property(tries = 200)
+  void atomsTakeTheirModeledWavesByTheFillCurve(@ForAll @IntRange(min = 1, max = 20000) int blocks,
+                                                @ForAll @IntRange(min = 1, max = 66) int tpcs) {
+    ReplayMapper m = new ReplayMapper(H100, FILLED);
+    Kernel k = new Kernel("conv", 2112, 256, 32, 0, new WorkProfile(50, 0, 1));
+    LibraryLaunch full = m.map(k), atom = m.mapAtom(full, blocks, tpcs);
+    double waves = blocks / (tpcs * 2.0 * full.blocksPerSm());
+    double fmaUs = FILLED.blockUs(full.iters()) - FILLED.blockOverheadUs();
+    double atomFmaUs = FILLED.blockUs(atom.iters()) - FILLED.blockOverheadUs();
+    double predicted = FILLED.spanWaves(256, waves) * atomFmaUs, modeled = Math.ceil(waves - 1e-9) * fmaUs;
+    assertEquals(modeled, predicted, modeled * 0.01 + 0.1); // iterations are whole numbers
+    assertEquals(full.threadsPerBlock(), atom.threadsPerBlock());
+    assertEquals(full.blocksPerSm(), atom.blocksPerSm());
+  }
+
+  @Test void streamingAtomsAreNotResized() {
+    ReplayMapper m = new ReplayMapper(H100, FILLED);
+    LibraryLaunch s = LibraryLaunch.stream(256, 8, 4096);
+    assertEquals(s, m.mapAtom(s, 10, 4));
+  }
+
+  @Test void badFillPointIsRefused() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> COSTS.withFill(List.of(new ReplayCosts.FillPoint(256, 0, 1))));
+  }
 }
