@@ -240,47 +240,46 @@ public final class Calibrator {
 
   /**
    * The fill curve ({@link ReplayCosts.FillPoint}): FMA atoms of 1/8 to 6 waves' worth of blocks,
-   * for four block sizes, on all and on half the TPCs. Each point's span is the atom's GPU span
-   * less that of the same atom with no FMA work (launch, claims), in wave times at full residency
-   * measured on the same mask; the two masks' median is kept. Blocks take ~50 µs at full residency.
+   * for four block sizes, on all and on half the TPCs, each with blocks of ~25 and ~100 µs at full
+   * residency (by the calibrated costs); event time against block time gives the point's fixed
+   * part and span. Points with the same effective waves (busiest SM) are merged by median.
    */
   private List<ReplayCosts.FillPoint> measureFill(ReplayCosts costs) {
     double[] waveList = {0.125, 0.25, 0.375, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 6};
     int[][] shapes = {{64, 32}, {128, 16}, {256, 8}, {1024, 2}};
     TpcSet[] masks = {all, TpcSet.range(0, dev.tpcCount() / 2)};
     List<ReplayCosts.FillPoint> out = new ArrayList<>();
-    try (Csv csv = new Csv(opt.outDir().resolve("fill.csv"), "threadsPerBlock", "blocksPerSm", "tpcs", "waves", "blocks", "iters",
-        "spanUs", "noWorkSpanUs", "waveUs", "spanWaves", "modeledWaves")) {
+    try (Csv csv = new Csv(opt.outDir().resolve("fill.csv"), "threadsPerBlock", "blocksPerSm", "tpcs", "waves", "effectiveWaves",
+        "blocks", "itersShort", "itersLong", "blockShortUs", "blockLongUs", "eventShortUs", "eventLongUs", "fixedUs", "spanWaves",
+        "modeledWaves")) {
       for (int[] sh : shapes) {
-        int t = sh[0], b = sh[1];
-        int iters = costs.itersFor(50, b * t, t);
-        double[][] span = new double[masks.length][waveList.length];
-        for (int m = 0; m < masks.length; m++) {
-          TpcSet mask = masks[m];
-          LibraryLaunch w = LibraryLaunch.fma(t, b, iters), none = LibraryLaunch.fma(t, b, 0);
-          double waveUs = waveUs(w, mask);
-          int slots = mask.size() * dev.smCount / dev.tpcCount() * b;
-          for (int i = 0; i < waveList.length; i++) {
-            int blocks = (int) Math.max(1, Math.round(waveList[i] * slots));
-            double[] sp = new double[1], sp0 = new double[1];
-            medianMs(w, blocks, mask, sp);
-            medianMs(none, blocks, mask, sp0);
-            double waves = (double) blocks / slots;
-            span[m][i] = (sp[0] - sp0[0]) * 1000 / waveUs;
-            csv.row(t, b, mask.size(), waves, blocks, iters, sp[0] * 1000, sp0[0] * 1000, waveUs, span[m][i], Math.ceil(waves - 1e-9));
+        int t = sh[0], b = sh[1], onSm = b * t;
+        int itShort = costs.itersFor(25, onSm, t), itLong = costs.itersFor(100, onSm, t);
+        double bShort = costs.blockUs(itShort, onSm, t), bLong = costs.blockUs(itLong, onSm, t);
+        java.util.TreeMap<Double, List<double[]>> byWaves = new java.util.TreeMap<>();
+        for (TpcSet mask : masks) {
+          int sms = mask.size() * dev.smCount / dev.tpcCount();
+          for (double wv : waveList) {
+            int blocks = (int) Math.max(1, Math.round(wv * sms * b));
+            double eff = ReplayCosts.effectiveWaves(blocks, sms, b);
+            double eShort = medianMs(LibraryLaunch.fma(t, b, itShort), blocks, mask, null) * 1000;
+            double eLong = medianMs(LibraryLaunch.fma(t, b, itLong), blocks, mask, null) * 1000;
+            double span = (eLong - eShort) / (bLong - bShort), fixed = eShort - span * bShort;
+            byWaves.computeIfAbsent(Math.round(eff * 1e6) / 1e6, k -> new ArrayList<>()).add(new double[] {fixed, span});
+            csv.row(t, b, mask.size(), (double) blocks / (sms * b), eff, blocks, itShort, itLong, bShort, bLong, eShort, eLong,
+                fixed, span, Math.ceil(eff - 1e-9));
           }
         }
-        for (int i = 0; i < waveList.length; i++) {
-          double[] v = new double[masks.length];
-          for (int m = 0; m < masks.length; m++) v[m] = span[m][i];
-          out.add(new ReplayCosts.FillPoint(t, waveList[i], Math.max(1e-3, median(v))));
-        }
+        byWaves.forEach((w, pts) -> out.add(new ReplayCosts.FillPoint(t, w,
+            median(pts.stream().mapToDouble(p -> p[0]).toArray()), Math.max(1e-3, median(pts.stream().mapToDouble(p -> p[1]).toArray())))));
       }
     }
     ReplayCosts withFill = costs.withFill(out);
-    log.printf("fill: 256-thread FMA atoms take %.2f / %.2f / %.2f / %.2f wave times at 1/4, 1/2, 1 and 4 waves' worth of "
-        + "blocks (modeled: 1, 1, 1, 4) (fill.csv)%n", withFill.spanWaves(256, 0.25), withFill.spanWaves(256, 0.5),
-        withFill.spanWaves(256, 1), withFill.spanWaves(256, 4));
+    log.printf("fill: an atom of 256-thread FMA blocks of B us (at full residency) takes %s us (modeled: 7.5 + B x 1, 1, 1, 4) (fill.csv)%n",
+        java.util.stream.DoubleStream.of(0.25, 0.5, 1, 4).mapToObj(w -> {
+          ReplayCosts.FillPoint p = withFill.fillAt(256, w);
+          return String.format("%.1f + %.2f B", p.fixedUs(), p.spanWaves());
+        }).toList());
     return out;
   }
 
@@ -587,7 +586,7 @@ public final class Calibrator {
       for (Kernel k : replayCheckKernels()) {
         LibraryLaunch full = mapper.map(k);
         for (int t : tpcs) {
-          LibraryLaunch w = mapper.mapAtom(full, k.blocks(), t); // what CudaBackend launches
+          LibraryLaunch w = mapper.mapAtom(full, k.blocks(), t, mapper.modeledAtomUs(k, k.blocks(), t)); // what CudaBackend launches
           // What the modeled GPU gives for the kernel alone: launch overhead, then its ideal latency.
           double ideal = k.idealLatencyUs(s, t);
           double predicted = ideal + s.launchOverheadUs();
@@ -627,9 +626,8 @@ public final class Calibrator {
         for (int t : tpcs) {
           for (double wv : waveList) {
             int blocks = (int) Math.max(1, Math.round(wv * k.waveSize(s, t)));
-            Kernel atom = k.withBlocks(blocks);
-            LibraryLaunch fill = mapper.mapAtom(full, blocks, t);
-            double modeled = atom.idealLatencyUs(s, t) + s.launchOverheadUs();
+            double modeled = mapper.modeledAtomUs(k, blocks, t);
+            LibraryLaunch fill = mapper.mapAtom(full, blocks, t, modeled);
             double mFill = medianMs(fill, blocks, TpcSet.range(0, t), null) * 1000;
             double mFull = medianMs(full, blocks, TpcSet.range(0, t), null) * 1000;
             double eFill = (mFill - modeled) / modeled, eFull = (mFull - modeled) / modeled;

@@ -60,6 +60,7 @@ public final class CudaBackend implements GpuBackend {
   private final GpuSpec spec;
   private final ReplayMapper mapper;
   private final Map<Kernel, LibraryLaunch> mapped = new HashMap<>();
+  private final Map<AtomShape, LibraryLaunch> atomReplays = new HashMap<>();
   private final Map<Long, AtomEngine.Pending> inFlight = new HashMap<>();
   private final Map<Long, Double> launchMsByAtom = new HashMap<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -182,12 +183,15 @@ public final class CudaBackend implements GpuBackend {
 
   @Override public void setListener(AtomListener l) { listener = l; }
 
+  private record AtomShape(Kernel kernel, int blocks, int tpcs) {}
+
   /** The library launch that replays {@code k} here, sized for full residency (an atom's is {@link ReplayMapper#mapAtom}). */
   public LibraryLaunch replayOf(Kernel k) { return mapped.computeIfAbsent(k, mapper::map); }
 
   @Override public void launch(Atom atom) {
     bindThread();
-    LibraryLaunch work = mapper.mapAtom(replayOf(atom.kernel()), atom.blocks(), atom.tpcs().size());
+    LibraryLaunch work = atomReplays.computeIfAbsent(new AtomShape(atom.kernel(), atom.blocks(), atom.tpcs().size()),
+        a -> mapper.mapAtom(replayOf(a.kernel()), a.blocks(), a.tpcs(), mapper.modeledAtomUs(a.kernel(), a.blocks(), a.tpcs())));
     double launchMs = nowMs();
     AtomEngine.Pending p = engine.launch(work, atom.blockLo(), atom.blocks(), atom.tpcs(), cudaPriority(atom.priority()), atom);
     inFlight.put(atom.id(), p);

@@ -25,15 +25,16 @@ import java.util.List;
  * @param threadsPerSm        threads resident per SM the costs were measured with
  * @param overlapP            exponent of the soft maximum of copy and compute time (large = perfect overlap)
  * @param shapes              cost factor by threads per block (1 at 256)
- * <p>Fill: an FMA atom of {@code W} waves' worth of blocks (blocks / (SMs of its mask x resident
- * blocks per SM)) takes {@code spanWaves(W)} full-residency wave times, not the {@code ceil(W)} of
- * the modeled GPU: blocks on a part-full SM share its FMA pipes with fewer threads and run faster
- * (a sub-wave kernel, a last partial wave), and blocks claimed dynamically finish unevenly, leaving
- * a tail of about half a block. {@link #fillFactor} turns this into the iteration scaling that makes
- * a replayed atom take its modeled time on any mask.
+ * <p>Fill: an FMA atom does not take the modeled GPU's {@code ceil(W)} block times for {@code W}
+ * waves' worth of blocks. Its blocks share the SM's FMA pipes, so on a part-full SM (a sub-wave
+ * atom, a last partial wave) they run faster; blocks claimed dynamically finish unevenly; and
+ * the SM-gated launch costs a few µs to ramp and drain. Measured per block size ({@link FillPoint}),
+ * an atom whose blocks take {@code B} µs at full residency takes {@code fixedUs(W) + spanWaves(W) B}
+ * (event-timed); {@link #atomBlockUs} inverts this so a replayed atom, alone on its mask, takes its
+ * modeled time. {@code W} counts the busiest SM: below a wave, ceil(blocks / SMs) / blocks per SM.
  *
  * @param mixed               mixed-kernel wave costs by float4 per SM and wave, ascending
- * @param fill                measured FMA span against waves, by block size (empty: replay sized for full waves)
+ * @param fill                measured FMA atom time against waves, by block size (empty: atoms sized for full waves)
  */
 public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int threadsPerSm, double overlapP,
                           List<ShapeFactor> shapes, List<MixedPoint> mixed, List<FillPoint> fill) {
@@ -44,11 +45,11 @@ public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int
   public record MixedPoint(double elemsPerSm, double memoryUs, double computeUs0, double usPerIter) {}
 
   /**
-   * One measured fill point: an FMA atom of {@code threadsPerBlock}-thread blocks with {@code waves}
-   * waves' worth of blocks took {@code spanWaves} times the wave time at full residency (launch and
-   * per-block claim costs subtracted).
+   * One measured fill point: an FMA atom of {@code threadsPerBlock}-thread blocks and {@code waves}
+   * waves' worth of them (busiest SM), whose blocks take {@code B} µs at full residency, takes
+   * {@code fixedUs + spanWaves B} µs from launch to end (fitted to two block lengths).
    */
-  public record FillPoint(int threadsPerBlock, double waves, double spanWaves) {}
+  public record FillPoint(int threadsPerBlock, double waves, double fixedUs, double spanWaves) {}
 
   public ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int threadsPerSm, double overlapP,
                      List<ShapeFactor> shapes, List<MixedPoint> mixed) {
@@ -65,47 +66,14 @@ public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int
     fill = fill == null ? List.of() : fill.stream()
         .sorted(Comparator.comparingInt(FillPoint::threadsPerBlock).thenComparingDouble(FillPoint::waves)).toList();
     for (FillPoint f : fill) {
-      if (!(f.waves() > 0) || !(f.spanWaves() > 0)) throw new IllegalArgumentException("fill point needs waves > 0 and spanWaves > 0: " + f);
+      if (!(f.waves() > 0) || !(f.spanWaves() > 0) || !Double.isFinite(f.fixedUs())) {
+        throw new IllegalArgumentException("fill point needs waves > 0, spanWaves > 0 and a finite fixedUs: " + f);
+      }
     }
   }
 
   public ReplayCosts withFill(List<FillPoint> measured) {
     return new ReplayCosts(fmaNsPerThreadIter, blockOverheadUs, threadsPerSm, overlapP, shapes, mixed, measured);
-  }
-
-  /**
-   * Span of an FMA atom of {@code waves} waves' worth of {@code threadsPerBlock}-thread blocks, in
-   * full-residency wave times: from the measured curve of the nearest block size (in log2), linear
-   * in {@code waves} between points; beyond the last point the tail stays what it was there; below
-   * the first, in proportion. {@code ceil(waves)} without data (the modeled GPU's answer).
-   */
-  public double spanWaves(int threadsPerBlock, double waves) {
-    if (fill.isEmpty()) return Math.ceil(waves);
-    int best = fill.get(0).threadsPerBlock();
-    for (FillPoint f : fill) {
-      if (Math.abs(Math.log((double) f.threadsPerBlock() / threadsPerBlock)) < Math.abs(Math.log((double) best / threadsPerBlock))) {
-        best = f.threadsPerBlock();
-      }
-    }
-    int t = best;
-    List<FillPoint> curve = fill.stream().filter(f -> f.threadsPerBlock() == t).toList();
-    FillPoint first = curve.get(0), last = curve.get(curve.size() - 1);
-    if (waves <= first.waves()) return first.spanWaves() * waves / first.waves();
-    if (waves >= last.waves()) return last.spanWaves() + (waves - last.waves());
-    for (int i = 1; i < curve.size(); i++) {
-      FillPoint a = curve.get(i - 1), b = curve.get(i);
-      if (waves <= b.waves()) return a.spanWaves() + (b.spanWaves() - a.spanWaves()) * (waves - a.waves()) / (b.waves() - a.waves());
-    }
-    return last.spanWaves();
-  }
-
-  /**
-   * What to multiply a full-residency block's FMA iterations by so an atom of {@code waves} waves'
-   * worth of blocks takes the modeled GPU's {@code ceil(waves)} block times: 1 without fill data.
-   */
-  public double fillFactor(int threadsPerBlock, double waves) {
-    if (fill.isEmpty() || !(waves > 0)) return 1.0;
-    return Math.ceil(waves - 1e-9) / spanWaves(threadsPerBlock, waves);
   }
 
   /**
@@ -149,6 +117,61 @@ public record ReplayCosts(double fmaNsPerThreadIter, double blockOverheadUs, int
   public int itersFor(double blockUs, int threadsOnSm, int threadsPerBlock) {
     double perIterUs = threadsOnSm * fmaNsPerThreadIter * shapeFactor(threadsPerBlock) / 1000.0;
     return clampIters((blockUs - blockOverheadUs) / perIterUs);
+  }
+
+  /**
+   * Waves' worth of blocks as the fill curve counts them: blocks per slot from a wave up; below, the
+   * busiest SM's share of its slots (blocks are spread evenly), so at least one block per SM.
+   */
+  public static double effectiveWaves(int blocks, int sms, int blocksPerSm) {
+    double waves = blocks / ((double) sms * blocksPerSm);
+    return waves >= 1 ? waves : Math.ceil(blocks / (double) sms) / blocksPerSm;
+  }
+
+  /** The measured curve of the block size nearest {@code threadsPerBlock} (in log2); empty without data. */
+  private List<FillPoint> curveFor(int threadsPerBlock) {
+    if (fill.isEmpty()) return List.of();
+    int best = fill.get(0).threadsPerBlock();
+    for (FillPoint f : fill) {
+      if (Math.abs(Math.log((double) f.threadsPerBlock() / threadsPerBlock)) < Math.abs(Math.log((double) best / threadsPerBlock))) {
+        best = f.threadsPerBlock();
+      }
+    }
+    int t = best;
+    return fill.stream().filter(f -> f.threadsPerBlock() == t).toList();
+  }
+
+  /**
+   * The fill point at {@code waves}: linear between measured points; beyond the last, each further
+   * wave adds one block time; below the first, the span shrinks in proportion, the fixed part stays.
+   */
+  public FillPoint fillAt(int threadsPerBlock, double waves) {
+    List<FillPoint> curve = curveFor(threadsPerBlock);
+    if (curve.isEmpty()) throw new IllegalStateException("no fill curve calibrated");
+    FillPoint first = curve.get(0), last = curve.get(curve.size() - 1);
+    if (waves <= first.waves()) return new FillPoint(first.threadsPerBlock(), waves, first.fixedUs(), first.spanWaves() * waves / first.waves());
+    if (waves >= last.waves()) return new FillPoint(last.threadsPerBlock(), waves, last.fixedUs(), last.spanWaves() + waves - last.waves());
+    for (int i = 1; i < curve.size(); i++) {
+      FillPoint a = curve.get(i - 1), b = curve.get(i);
+      if (waves <= b.waves()) {
+        double f = (waves - a.waves()) / (b.waves() - a.waves());
+        return new FillPoint(a.threadsPerBlock(), waves, a.fixedUs() + f * (b.fixedUs() - a.fixedUs()),
+            a.spanWaves() + f * (b.spanWaves() - a.spanWaves()));
+      }
+    }
+    return last;
+  }
+
+  /**
+   * The full-residency block time {@code B} that makes an FMA atom of {@code waves} (effective)
+   * waves' worth of {@code threadsPerBlock}-thread blocks take {@code atomUs} from launch to end;
+   * at least {@code blockOverheadUs} (an atom shorter than its fixed cost cannot be made). NaN
+   * without fill data.
+   */
+  public double atomBlockUs(int threadsPerBlock, double waves, double atomUs) {
+    if (fill.isEmpty()) return Double.NaN;
+    FillPoint p = fillAt(threadsPerBlock, waves);
+    return Math.max(blockOverheadUs, (atomUs - p.fixedUs()) / p.spanWaves());
   }
 
   /**

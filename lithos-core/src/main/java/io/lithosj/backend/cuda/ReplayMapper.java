@@ -23,10 +23,10 @@ import io.lithosj.kernel.WorkProfile;
  * <p>{@link #map(Kernel)} sizes a block for full residency, where the calibrated costs were measured.
  * An atom is launched with {@link #mapAtom}: the modeled block time does not depend on how many
  * blocks share the SM, but a real FMA block runs faster with fewer neighbours (a sub-wave atom, a
- * last partial wave) and dynamically claimed blocks leave a tail; the measured fill curve
- * ({@link ReplayCosts#fillFactor}) scales the atom's FMA iterations so that it takes its modeled
- * {@code ceil(waves)} block times on its mask. Streaming blocks are left as they are (the copy
- * is bound by bandwidth, not by the SM's pipes).
+ * last partial wave), dynamically claimed blocks leave a tail, and the SM-gated launch has a fixed
+ * cost; the measured fill curve ({@link ReplayCosts#atomBlockUs}) sets the atom's FMA iterations so
+ * that, alone on its mask, it takes its modeled time. Streaming blocks are left as they are (the
+ * copy is bound by bandwidth, not by the SM's pipes).
  */
 public final class ReplayMapper {
   private final GpuSpec gpu;
@@ -57,16 +57,28 @@ public final class ReplayMapper {
   }
 
   /**
-   * The launch that replays an atom of {@code blocks} blocks on {@code tpcs} TPCs:
-   * {@code full} ({@link #map(Kernel)}) scaled by the fill factor of its waves (the same launch without fill data).
+   * The launch that replays an atom of {@code blocks} blocks on {@code tpcs} TPCs, given the launch
+   * {@code full} that {@link #map(Kernel)} made for its kernel, so that alone on its mask it takes
+   * the modeled {@code atomUs} (launch overhead and whole waves, {@link #modeledAtomUs}): its FMA
+   * iterations are set through the fill curve ({@link ReplayCosts#atomBlockUs}); a mixed block's
+   * iterations are scaled by the same factor. Streaming blocks, and everything without fill data,
+   * stay as {@code full}.
    */
-  public LibraryLaunch mapAtom(LibraryLaunch full, int blocks, int tpcs) {
+  public LibraryLaunch mapAtom(LibraryLaunch full, int blocks, int tpcs, double atomUs) {
     if (full.iters() == 0 || costs.fill().isEmpty()) return full;
-    double waves = blocks / ((double) tpcs * gpu.smsPerTpc() * full.blocksPerSm());
-    double f = costs.fillFactor(full.threadsPerBlock(), waves);
-    int iters = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(full.iters() * f)));
+    int t = full.threadsPerBlock(), threadsOnSm = full.blocksPerSm() * t;
+    double waves = ReplayCosts.effectiveWaves(blocks, tpcs * gpu.smsPerTpc(), full.blocksPerSm());
+    double blockUs = costs.atomBlockUs(t, waves, atomUs);
+    double fullUs = costs.blockUs(full.iters(), threadsOnSm, t);
+    int iters = full.kernel() == LibKernel.FMA ? Math.max(1, costs.itersFor(blockUs, threadsOnSm, t))
+        : (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(full.iters() * blockUs / fullUs)));
     return iters == full.iters() ? full
-        : new LibraryLaunch(full.kernel(), full.threadsPerBlock(), full.blocksPerSm(), iters, full.elems(), full.spinNs());
+        : new LibraryLaunch(full.kernel(), t, full.blocksPerSm(), iters, full.elems(), full.spinNs());
+  }
+
+  /** What the modeled GPU gives an atom of {@code blocks} blocks of {@code k} alone on {@code tpcs} TPCs: launch overhead, then whole waves. */
+  public double modeledAtomUs(Kernel k, int blocks, int tpcs) {
+    return gpu.launchOverheadUs() + k.withBlocks(blocks).idealLatencyUs(gpu, tpcs);
   }
 
   /** What one wave of {@code k} takes on the whole modeled GPU: its block time with DRAM contention. */

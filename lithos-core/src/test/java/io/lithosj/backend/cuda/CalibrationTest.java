@@ -17,7 +17,7 @@ class CalibrationTest {
         new Calibration.Power(70, 65, 650, 0.8, 0.2, 6.5, 700, 1980, true),
         new ReplayCosts(0.033, 1.2, 2048, 6, List.of(new ReplayCosts.ShapeFactor(1024, 1.04)),
             List.of(new ReplayCosts.MixedPoint(2048, 25, 2, 0.07)))
-            .withFill(List.of(new ReplayCosts.FillPoint(256, 0.5, 0.6), new ReplayCosts.FillPoint(256, 2, 2.5))),
+            .withFill(List.of(new ReplayCosts.FillPoint(256, 0.5, 12, 0.6), new ReplayCosts.FillPoint(256, 2, 14, 2.5))),
         List.of(new Calibration.KernelFit("fma", "cfg", new int[] {1, 66}, new double[] {9.2, 0.15}, 9.05, 0.013, 0.0, 0.0, 0.0)),
         List.of("note"));
   }

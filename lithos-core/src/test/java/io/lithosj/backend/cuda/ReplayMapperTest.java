@@ -124,54 +124,64 @@ class ReplayMapperTest {
   }
 
   static final ReplayCosts FILLED = COSTS.withFill(List.of(
-      new ReplayCosts.FillPoint(256, 0.25, 0.3), new ReplayCosts.FillPoint(256, 0.5, 0.55),
-      new ReplayCosts.FillPoint(256, 1, 1.4), new ReplayCosts.FillPoint(256, 4, 4.5),
-      new ReplayCosts.FillPoint(1024, 1, 1.6)));
+      new ReplayCosts.FillPoint(256, 0.125, 12, 0.2), new ReplayCosts.FillPoint(256, 0.5, 14, 0.6),
+      new ReplayCosts.FillPoint(256, 1, 15, 1.2), new ReplayCosts.FillPoint(256, 4, 20, 4.2),
+      new ReplayCosts.FillPoint(1024, 0.5, 10, 0.5), new ReplayCosts.FillPoint(1024, 1, 11, 1.0)));
 
-  @Test void withoutFillDataAtomsReplayAsWholeWaves() {
-    assertEquals(3.0, COSTS.spanWaves(256, 2.2));
-    assertEquals(1.0, COSTS.fillFactor(256, 0.1));
+  @Test void withoutFillDataAtomsReplayAsTheirKernel() {
     LibraryLaunch full = MAPPER.map(new Kernel("conv", 2112, 256, 32, 0, new WorkProfile(50, 0, 1)));
-    assertEquals(full, MAPPER.mapAtom(full, 100, 3));
+    assertEquals(full, MAPPER.mapAtom(full, 100, 3, 60));
+    assertTrue(Double.isNaN(COSTS.atomBlockUs(256, 1, 60)));
+  }
+
+  @Test void effectiveWavesCountTheBusiestSm() {
+    assertEquals(2.5, ReplayCosts.effectiveWaves(660, 66, 4), 1e-12);
+    assertEquals(0.25, ReplayCosts.effectiveWaves(132, 66, 8), 1e-12); // 2 blocks on every SM
+    assertEquals(0.375, ReplayCosts.effectiveWaves(133, 66, 8), 1e-12); // one SM holds 3
+    assertEquals(0.125, ReplayCosts.effectiveWaves(1, 66, 8), 1e-12);   // a lone block: 1 of 8 slots
   }
 
   @Test void fillCurveInterpolatesAndExtends() {
-    assertEquals(0.3, FILLED.spanWaves(256, 0.25), 1e-12);
-    assertEquals(0.15, FILLED.spanWaves(256, 0.125), 1e-12); // below the first point: in proportion
-    assertEquals(0.975, FILLED.spanWaves(256, 0.75), 1e-12);
-    assertEquals(8.5, FILLED.spanWaves(256, 8), 1e-12); // beyond the last: the tail stays 0.5
-    assertEquals(1.6, FILLED.spanWaves(1024, 1), 1e-12);
-    assertEquals(1.6, FILLED.spanWaves(768, 1), 1e-12); // nearest block size in log2
-    assertEquals(1.4, FILLED.spanWaves(300, 1), 1e-12);
-    assertEquals(1 / 0.3, FILLED.fillFactor(256, 0.25), 1e-12);
-    assertEquals(4 / 4.5, FILLED.fillFactor(256, 4), 1e-12);
-    assertEquals(2 / (1.4 + 3.1 / 6), FILLED.fillFactor(256, 1.5), 1e-12);
+    ReplayCosts.FillPoint p = FILLED.fillAt(256, 0.75);
+    assertEquals(14.5, p.fixedUs(), 1e-12);
+    assertEquals(0.9, p.spanWaves(), 1e-12);
+    assertEquals(0.1, FILLED.fillAt(256, 0.0625).spanWaves(), 1e-12); // below the first point: in proportion
+    assertEquals(12, FILLED.fillAt(256, 0.0625).fixedUs(), 1e-12);
+    assertEquals(8.2, FILLED.fillAt(256, 8).spanWaves(), 1e-12);     // beyond the last: one block time per wave
+    assertEquals(1.0, FILLED.fillAt(768, 1).spanWaves(), 1e-12);     // nearest block size in log2
+    assertEquals(1.2, FILLED.fillAt(300, 1).spanWaves(), 1e-12);
+    // 40 us at half a wave: (40 - 14) / 0.6
+    assertEquals(26 / 0.6, FILLED.atomBlockUs(256, 0.5, 40), 1e-12);
+    assertEquals(COSTS.blockOverheadUs(), FILLED.atomBlockUs(256, 0.5, 5), 1e-12); // shorter than the fixed part
   }
 
-  /** An atom sized by the fill curve takes, by that curve, the modeled ceil(waves) block times on any mask. */
+  /** An atom sized by the fill curve takes, by that curve, its modeled time on any mask. */
   @Property(tries = 200)
-  void atomsTakeTheirModeledWavesByTheFillCurve(@ForAll @IntRange(min = 1, max = 20000) int blocks,
-                                                @ForAll @IntRange(min = 1, max = 66) int tpcs) {
+  void atomsTakeTheirModeledTimeByTheFillCurve(@ForAll @IntRange(min = 1, max = 20000) int blocks,
+                                               @ForAll @IntRange(min = 1, max = 66) int tpcs) {
     ReplayMapper m = new ReplayMapper(H100, FILLED);
     Kernel k = new Kernel("conv", 2112, 256, 32, 0, new WorkProfile(50, 0, 1));
-    LibraryLaunch full = m.map(k), atom = m.mapAtom(full, blocks, tpcs);
-    double waves = blocks / (tpcs * 2.0 * full.blocksPerSm());
-    double fmaUs = FILLED.blockUs(full.iters()) - FILLED.blockOverheadUs();
-    double atomFmaUs = FILLED.blockUs(atom.iters()) - FILLED.blockOverheadUs();
-    double predicted = FILLED.spanWaves(256, waves) * atomFmaUs, modeled = Math.ceil(waves - 1e-9) * fmaUs;
-    assertEquals(modeled, predicted, modeled * 0.01 + 0.1); // iterations are whole numbers
+    LibraryLaunch full = m.map(k);
+    double modeled = m.modeledAtomUs(k, blocks, tpcs);
+    LibraryLaunch atom = m.mapAtom(full, blocks, tpcs, modeled);
+    double waves = ReplayCosts.effectiveWaves(blocks, tpcs * 2, full.blocksPerSm());
+    ReplayCosts.FillPoint p = FILLED.fillAt(256, waves);
+    double predicted = p.fixedUs() + p.spanWaves() * FILLED.blockUs(atom.iters(), 2048, 256);
+    double perIterUs = 2048 * FILLED.fmaNsPerThreadIter() / 1000.0;
+    assertEquals(modeled, predicted, p.spanWaves() * perIterUs); // iterations are whole numbers
     assertEquals(full.threadsPerBlock(), atom.threadsPerBlock());
     assertEquals(full.blocksPerSm(), atom.blocksPerSm());
+    assertEquals(H100.launchOverheadUs() + Math.ceil(blocks / (tpcs * 16.0)) * 50, modeled, 1e-9);
   }
 
   @Test void streamingAtomsAreNotResized() {
     ReplayMapper m = new ReplayMapper(H100, FILLED);
     LibraryLaunch s = LibraryLaunch.stream(256, 8, 4096);
-    assertEquals(s, m.mapAtom(s, 10, 4));
+    assertEquals(s, m.mapAtom(s, 10, 4, 100));
   }
 
   @Test void badFillPointIsRefused() {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> COSTS.withFill(List.of(new ReplayCosts.FillPoint(256, 0, 1))));
+        () -> COSTS.withFill(List.of(new ReplayCosts.FillPoint(256, 0, 5, 1))));
   }
 }
