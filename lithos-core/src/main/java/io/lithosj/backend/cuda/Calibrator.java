@@ -573,7 +573,7 @@ public final class Calibrator {
         new Kernel("elementwise_b8", 16384, 256, 16, 0, new WorkProfile(5, 128 * 1024, 0.1)));
   }
 
-  /** Replays modeled kernels (as the backend launches them) with the fresh calibration and compares with the calibrated model. */
+  /** Replays modeled kernels (sized for full residency, as the backend launches them by default) and compares with the calibrated model. */
   private void replayCheck(Calibration cal) {
     GpuSpec s = cal.apply(spec);
     ReplayMapper mapper = new ReplayMapper(s, cal.replay());
@@ -584,9 +584,8 @@ public final class Calibrator {
         "blockDramBytes", "libKernel", "threads", "iters", "elems", "tpcs", "idealUs", "modeledUs", "measuredUs", "errPct",
         "modeledWithAtomCostUs", "errWithAtomCostPct")) {
       for (Kernel k : replayCheckKernels()) {
-        LibraryLaunch full = mapper.map(k);
+        LibraryLaunch w = mapper.map(k); // what CudaBackend launches (full-residency sizing)
         for (int t : tpcs) {
-          LibraryLaunch w = mapper.mapAtom(full, k.blocks(), t, mapper.modeledAtomUs(k, k.blocks(), t)); // what CudaBackend launches
           // What the modeled GPU gives for the kernel alone: launch overhead, then its ideal latency.
           double ideal = k.idealLatencyUs(s, t);
           double predicted = ideal + s.launchOverheadUs();

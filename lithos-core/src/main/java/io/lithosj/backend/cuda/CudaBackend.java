@@ -36,9 +36,16 @@ public final class CudaBackend implements GpuBackend {
    *                        queued, which refill SMs whose blocks yielded to more urgent atoms
    * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML (default 20, or the system property
    *                        {@code lithos.nvmlPeriodMs}, e.g. {@code LITHOS_JAVA_OPTS=-Dlithos.nvmlPeriodMs=0})
+   * @param replaySizing    how replayed atoms are sized (default {@link ReplaySizing#FULL_RESIDENCY}, or the
+   *                        system property {@code lithos.replaySizing}: {@code full} or {@code alone})
    */
-  public record Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs) {
-    public static Options defaults() { return new Options(0, null, null, 2.0, nvmlPeriodProperty()); }
+  public record Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs,
+                        ReplaySizing replaySizing) {
+    public Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs) {
+      this(deviceOrdinal, spec, calibrationDir, gridFactor, nvmlPeriodMs, ReplaySizing.FULL_RESIDENCY);
+    }
+
+    public static Options defaults() { return new Options(0, null, null, 2.0, nvmlPeriodProperty(), ReplaySizing.property()); }
 
     private static double nvmlPeriodProperty() {
       String v = System.getProperty("lithos.nvmlPeriodMs", "20");
@@ -50,8 +57,29 @@ public final class CudaBackend implements GpuBackend {
       }
       throw new IllegalArgumentException("system property lithos.nvmlPeriodMs must be a number >= 0 (ms), was '" + v + "'");
     }
-    public Options withSpec(GpuSpec s) { return new Options(deviceOrdinal, s, calibrationDir, gridFactor, nvmlPeriodMs); }
-    public Options withCalibrationDir(Path p) { return new Options(deviceOrdinal, spec, p, gridFactor, nvmlPeriodMs); }
+    public Options withSpec(GpuSpec s) { return new Options(deviceOrdinal, s, calibrationDir, gridFactor, nvmlPeriodMs, replaySizing); }
+    public Options withCalibrationDir(Path p) { return new Options(deviceOrdinal, spec, p, gridFactor, nvmlPeriodMs, replaySizing); }
+  }
+
+  /**
+   * How a replayed atom's blocks are sized. {@code FULL_RESIDENCY}: every atom of a kernel gets the
+   * block that takes the modeled block time on a full SM ({@link ReplayMapper#map}), so sub-wave
+   * atoms alone run faster than modeled and atoms sharing SMs about as modeled. {@code ALONE}: each
+   * atom is sized by the fill curve to take its modeled time alone on its mask
+   * ({@link ReplayMapper#mapAtom}); then atoms sharing SMs run slower than modeled
+   * (results/h100-real/alone/ compares the two).
+   */
+  public enum ReplaySizing {
+    FULL_RESIDENCY, ALONE;
+
+    static ReplaySizing property() {
+      String v = System.getProperty("lithos.replaySizing", "full");
+      return switch (v) {
+        case "full" -> FULL_RESIDENCY;
+        case "alone" -> ALONE;
+        default -> throw new IllegalArgumentException("system property lithos.replaySizing must be 'full' or 'alone', was '" + v + "'");
+      };
+    }
   }
 
   private final CudaDevice device;
@@ -59,6 +87,7 @@ public final class CudaBackend implements GpuBackend {
   private final AtomEngine engine;
   private final GpuSpec spec;
   private final ReplayMapper mapper;
+  private final ReplaySizing replaySizing;
   private final Map<Kernel, LibraryLaunch> mapped = new HashMap<>();
   private final Map<AtomShape, LibraryLaunch> atomReplays = new HashMap<>();
   private final Map<Long, AtomEngine.Pending> inFlight = new HashMap<>();
@@ -96,6 +125,7 @@ public final class CudaBackend implements GpuBackend {
       library = new KernelLibrary(device);
       engine = new AtomEngine(device, library);
       engine.setGridFactor(o.gridFactor());
+      replaySizing = o.replaySizing();
       GpuSpec base = o.spec() != null ? o.spec() : specFor(device);
       if (base.tpcCount() > device.tpcCount()) {
         throw new IllegalArgumentException("GPU '" + base.id() + "' has " + base.tpcCount() + " TPCs but the GPU here ("
@@ -113,6 +143,10 @@ public final class CudaBackend implements GpuBackend {
         spec = base;
         mapper = new ReplayMapper(spec, ReplayCosts.nominal(spec));
         calibrationSource = "datasheet estimate (no " + calDir + ")";
+      }
+      if (replaySizing == ReplaySizing.ALONE && mapper.costs().fill().isEmpty()) {
+        throw new IllegalArgumentException("replay sizing 'alone' needs the fill curve, which " + calibrationSource
+            + " does not have: run 'lithos calibrate --only fill' on this GPU");
       }
     } catch (RuntimeException e) {
       device.close();
@@ -190,7 +224,7 @@ public final class CudaBackend implements GpuBackend {
 
   @Override public void launch(Atom atom) {
     bindThread();
-    LibraryLaunch work = atomReplays.computeIfAbsent(new AtomShape(atom.kernel(), atom.blocks(), atom.tpcs().size()),
+    LibraryLaunch work = replaySizing == ReplaySizing.FULL_RESIDENCY ? replayOf(atom.kernel()) : atomReplays.computeIfAbsent(new AtomShape(atom.kernel(), atom.blocks(), atom.tpcs().size()),
         a -> mapper.mapAtom(replayOf(a.kernel()), a.blocks(), a.tpcs(), mapper.modeledAtomUs(a.kernel(), a.blocks(), a.tpcs())));
     double launchMs = nowMs();
     AtomEngine.Pending p = engine.launch(work, atom.blockLo(), atom.blocks(), atom.tpcs(), cudaPriority(atom.priority()), atom);
@@ -298,6 +332,7 @@ public final class CudaBackend implements GpuBackend {
     m.put("device", device.toString());
     m.put("spec", spec.id());
     m.put("calibration", calibrationSource);
+    m.put("replaySizing", replaySizing == ReplaySizing.ALONE ? "alone (fill curve)" : "full residency");
     m.put("kernelLaunches", engine.launches());
     m.put("continuationLaunches", engine.relaunches());
     m.put("streams", engine.streamsCreated());

@@ -24,9 +24,8 @@ import io.lithosj.kernel.WorkProfile;
  * An atom is launched with {@link #mapAtom}: the modeled block time does not depend on how many
  * blocks share the SM, but a real FMA block runs faster with fewer neighbours (a sub-wave atom, a
  * last partial wave), dynamically claimed blocks leave a tail, and the SM-gated launch has a fixed
- * cost; the measured fill curve ({@link ReplayCosts#atomBlockUs}) sets the atom's FMA iterations so
- * that, alone on its mask, it takes its modeled time. Streaming blocks are left as they are (the
- * copy is bound by bandwidth, not by the SM's pipes).
+ * cost. With {@code lithos.replaySizing=alone} the measured fill curve ({@link ReplayCosts#atomBlockUs})
+ * sets an FMA atom's iterations so that, alone on its mask, it takes its modeled time.
  */
 public final class ReplayMapper {
   private final GpuSpec gpu;
@@ -60,20 +59,17 @@ public final class ReplayMapper {
    * The launch that replays an atom of {@code blocks} blocks on {@code tpcs} TPCs, given the launch
    * {@code full} that {@link #map(Kernel)} made for its kernel, so that alone on its mask it takes
    * the modeled {@code atomUs} (launch overhead and whole waves, {@link #modeledAtomUs}): its FMA
-   * iterations are set through the fill curve ({@link ReplayCosts#atomBlockUs}); a mixed block's
-   * iterations are scaled by the same factor. Streaming blocks, and everything without fill data,
-   * stay as {@code full}.
+   * iterations are set through the fill curve ({@link ReplayCosts#atomBlockUs}). Only {@code fma_atom}
+   * blocks are resized: the curve is measured on them, and scaling a mixed block's arithmetic by it
+   * overshot by 20-80% below two waves (calibration/h100-sxm/replay_atoms.csv, a first version
+   * did). Mixed, streaming, and everything without fill data stay as {@code full}.
    */
   public LibraryLaunch mapAtom(LibraryLaunch full, int blocks, int tpcs, double atomUs) {
-    if (full.iters() == 0 || costs.fill().isEmpty()) return full;
+    if (full.kernel() != LibKernel.FMA || costs.fill().isEmpty()) return full;
     int t = full.threadsPerBlock(), threadsOnSm = full.blocksPerSm() * t;
     double waves = ReplayCosts.effectiveWaves(blocks, tpcs * gpu.smsPerTpc(), full.blocksPerSm());
-    double blockUs = costs.atomBlockUs(t, waves, atomUs);
-    double fullUs = costs.blockUs(full.iters(), threadsOnSm, t);
-    int iters = full.kernel() == LibKernel.FMA ? Math.max(1, costs.itersFor(blockUs, threadsOnSm, t))
-        : (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(full.iters() * blockUs / fullUs)));
-    return iters == full.iters() ? full
-        : new LibraryLaunch(full.kernel(), t, full.blocksPerSm(), iters, full.elems(), full.spinNs());
+    int iters = Math.max(1, costs.itersFor(costs.atomBlockUs(t, waves, atomUs), threadsOnSm, t));
+    return iters == full.iters() ? full : LibraryLaunch.fma(t, full.blocksPerSm(), iters);
   }
 
   /** What the modeled GPU gives an atom of {@code blocks} blocks of {@code k} alone on {@code tpcs} TPCs: launch overhead, then whole waves. */

@@ -174,10 +174,12 @@ class ReplayMapperTest {
     assertEquals(H100.launchOverheadUs() + Math.ceil(blocks / (tpcs * 16.0)) * 50, modeled, 1e-9);
   }
 
-  @Test void streamingAtomsAreNotResized() {
+  @Test void onlyFmaAtomsAreResized() {
     ReplayMapper m = new ReplayMapper(H100, FILLED);
-    LibraryLaunch s = LibraryLaunch.stream(256, 8, 4096);
+    LibraryLaunch s = LibraryLaunch.stream(256, 8, 4096), x = LibraryLaunch.mixed(256, 8, 300, 1024);
     assertEquals(s, m.mapAtom(s, 10, 4, 100));
+    assertEquals(x, m.mapAtom(x, 10, 4, 100));
+    assertTrue(m.mapAtom(LibraryLaunch.fma(256, 8, 300), 10, 4, 100).iters() != 300);
   }
 
   @Test void badFillPointIsRefused() {
