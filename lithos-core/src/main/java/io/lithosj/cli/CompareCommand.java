@@ -1,5 +1,7 @@
 package io.lithosj.cli;
 
+import io.lithosj.experiment.AtomLog;
+import io.lithosj.experiment.KernelComparison;
 import io.lithosj.experiment.RealComparison;
 import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Runner;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
     description = {"Runs the modeled GPU on each scenario and policy that has a real-GPU result in --real",
         "(<scenario>-<policy>.csv from 'lithos run --backend cuda -o DIR') and writes the comparison:",
         "OUT/comparison.md, .csv and .png|svg; the modeled runs' CSVs go to OUT/sim/. With several --real folders",
-        "(repeated real runs) the model is compared with their median."})
+        "(repeated real runs) the model is compared with their median. Where a --real folder has atom logs",
+        "(<scenario>-<policy>-atoms.csv[.gz] from --atom-log), OUT/kernels.md and .csv compare kernel by kernel."})
 public final class CompareCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
   List<Path> scenarioFiles;
@@ -47,6 +50,7 @@ public final class CompareCommand implements Callable<Integer> {
     Path realDir = realDirs.get(0);
     Path outDir = out != null ? out : realDir;
     List<RealComparison.Row> rows = new ArrayList<>();
+    List<KernelComparison.Row> kernels = new ArrayList<>();
     for (Path f : scenarioFiles) {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
@@ -57,10 +61,15 @@ public final class CompareCommand implements Callable<Integer> {
         found++;
         Scenario s = base.withPolicy(p);
         Progress bar = quiet ? Progress.NONE : new Progress("modeled " + s.nameOrDefault() + " / " + p);
-        RunResult r = Runner.run(s, bar::update);
+        List<Path> realLogs = realDirs.stream().map(d -> KernelComparison.logIn(d, base.nameOrDefault(), p)).filter(x -> x != null).toList();
+        List<AtomLog.Entry> modeledAtoms = new ArrayList<>();
+        RunResult r = Runner.run(s, bar::update, realLogs.isEmpty() ? null : log -> modeledAtoms.addAll(log.entries()));
         bar.done(String.format(Locale.ROOT, "%.0f ms in %.0f ms wall", r.durationMs(), r.wallMs()));
         r.writeCsv(outDir.resolve("sim").resolve(file));
         rows.addAll(RealComparison.compare(real, r));
+        if (!realLogs.isEmpty()) {
+          kernels.addAll(KernelComparison.compare(base.nameOrDefault(), p, s.warmupMsOrDefault(), realLogs, modeledAtoms));
+        }
       }
       if (found == 0) {
         throw new IllegalArgumentException("no real results for scenario '" + base.nameOrDefault() + "' (" + f + ") in " + realDirs
@@ -73,8 +82,13 @@ public final class CompareCommand implements Callable<Integer> {
     write(outDir.resolve("comparison.csv"), RealComparison.toCsv(rows, tolerancePct));
     io.lithosj.figures.Charts.save(io.lithosj.figures.Charts.realVsModeled("modeled against real: p99 and throughput", rows,
         tolerancePct), outDir, "comparison");
+    if (!kernels.isEmpty()) {
+      write(outDir.resolve("kernels.md"), KernelComparison.toMarkdown(kernels));
+      write(outDir.resolve("kernels.csv"), KernelComparison.toCsv(kernels));
+    }
     System.out.print(md);
-    System.out.println("wrote " + outDir.resolve("comparison.md") + ", comparison.csv and comparison.png|svg");
+    System.out.println("wrote " + outDir.resolve("comparison.md") + ", comparison.csv and comparison.png|svg"
+        + (kernels.isEmpty() ? "" : "; kernel by kernel from the atom logs: kernels.md, kernels.csv"));
     return 0;
   }
 
