@@ -140,7 +140,13 @@ public final class KernelComparison {
           r.realP90Us(), r.modeledMedianUs(), r.modeledP90Us(), r.errPct()));
     }
     b.append("\nPer atom, launch call to completion seen by the host, atoms submitted after the warm-up (")
-        .append("`lithos run --atom-log`). Real: median over the runs with atom logs of each run's median and p90.\n");
+        .append("`lithos run --atom-log`). Real: median over the runs with atom logs of each run's median and p90.\n\n");
+    rows.stream().map(Row::scenario).distinct().forEach(sc -> {
+      double[] err = rows.stream().filter(r -> r.scenario().equals(sc)).mapToDouble(r -> Math.abs(r.errPct())).toArray();
+      long within = Arrays.stream(err).filter(e -> e <= 15).count();
+      b.append(String.format(Locale.ROOT, "- %s: %d of %d kernel medians within 15%%, median |error| %.1f%%%n", sc, within, err.length,
+          median(err)));
+    });
     return b.toString();
   }
 }

@@ -36,13 +36,13 @@ public final class CudaBackend implements GpuBackend {
    *                        queued, which refill SMs whose blocks yielded to more urgent atoms
    * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML (default 20, or the system property
    *                        {@code lithos.nvmlPeriodMs}, e.g. {@code LITHOS_JAVA_OPTS=-Dlithos.nvmlPeriodMs=0})
-   * @param replaySizing    how replayed atoms are sized (default {@link ReplaySizing#FULL_RESIDENCY}, or the
-   *                        system property {@code lithos.replaySizing}: {@code full} or {@code alone})
+   * @param replaySizing    how replayed atoms are sized (default {@link ReplaySizing#ALONE}, or the system
+   *                        property {@code lithos.replaySizing}: {@code alone} or {@code full})
    */
   public record Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs,
                         ReplaySizing replaySizing) {
     public Options(int deviceOrdinal, GpuSpec spec, Path calibrationDir, double gridFactor, double nvmlPeriodMs) {
-      this(deviceOrdinal, spec, calibrationDir, gridFactor, nvmlPeriodMs, ReplaySizing.FULL_RESIDENCY);
+      this(deviceOrdinal, spec, calibrationDir, gridFactor, nvmlPeriodMs, ReplaySizing.ALONE);
     }
 
     public static Options defaults() { return new Options(0, null, null, 2.0, nvmlPeriodProperty(), ReplaySizing.property()); }
@@ -62,18 +62,19 @@ public final class CudaBackend implements GpuBackend {
   }
 
   /**
-   * How a replayed atom's blocks are sized. {@code FULL_RESIDENCY}: every atom of a kernel gets the
-   * block that takes the modeled block time on a full SM ({@link ReplayMapper#map}), so sub-wave
-   * atoms alone run faster than modeled and atoms sharing SMs about as modeled. {@code ALONE}: each
-   * atom is sized by the fill curve to take its modeled time alone on its mask
-   * ({@link ReplayMapper#mapAtom}); then atoms sharing SMs run slower than modeled
-   * (results/h100-real/alone/ compares the two).
+   * How a replayed atom's blocks are sized. {@code ALONE} (default): each FMA atom is sized by the
+   * calibrated fill curve to take its modeled time alone on its mask ({@link ReplayMapper#mapAtom}),
+   * as the traced kernel did when it was measured; kernel by kernel this agrees best with the model
+   * (results/h100-real/alone/kernels.md). {@code FULL_RESIDENCY}: every atom of a kernel gets the
+   * block that takes the modeled block time on a full SM ({@link ReplayMapper#map}), so a sub-wave
+   * atom alone runs faster than modeled (results/h100-real/kernels.md). Without a fill curve in the
+   * calibration, atoms are sized for full residency.
    */
   public enum ReplaySizing {
     FULL_RESIDENCY, ALONE;
 
     static ReplaySizing property() {
-      String v = System.getProperty("lithos.replaySizing", "full");
+      String v = System.getProperty("lithos.replaySizing", "alone");
       return switch (v) {
         case "full" -> FULL_RESIDENCY;
         case "alone" -> ALONE;
@@ -125,7 +126,6 @@ public final class CudaBackend implements GpuBackend {
       library = new KernelLibrary(device);
       engine = new AtomEngine(device, library);
       engine.setGridFactor(o.gridFactor());
-      replaySizing = o.replaySizing();
       GpuSpec base = o.spec() != null ? o.spec() : specFor(device);
       if (base.tpcCount() > device.tpcCount()) {
         throw new IllegalArgumentException("GPU '" + base.id() + "' has " + base.tpcCount() + " TPCs but the GPU here ("
@@ -144,10 +144,9 @@ public final class CudaBackend implements GpuBackend {
         mapper = new ReplayMapper(spec, ReplayCosts.nominal(spec));
         calibrationSource = "datasheet estimate (no " + calDir + ")";
       }
-      if (replaySizing == ReplaySizing.ALONE && mapper.costs().fill().isEmpty()) {
-        throw new IllegalArgumentException("replay sizing 'alone' needs the fill curve, which " + calibrationSource
-            + " does not have: run 'lithos calibrate --only fill' on this GPU");
-      }
+      // Sizing atoms alone needs the fill curve; without it (no or an older calibration) they are sized for full residency.
+      replaySizing = o.replaySizing() == ReplaySizing.ALONE && mapper.costs().fill().isEmpty() ? ReplaySizing.FULL_RESIDENCY
+          : o.replaySizing();
     } catch (RuntimeException e) {
       device.close();
       throw e;
@@ -332,7 +331,8 @@ public final class CudaBackend implements GpuBackend {
     m.put("device", device.toString());
     m.put("spec", spec.id());
     m.put("calibration", calibrationSource);
-    m.put("replaySizing", replaySizing == ReplaySizing.ALONE ? "alone (fill curve)" : "full residency");
+    m.put("replaySizing", replaySizing == ReplaySizing.ALONE ? "alone (fill curve)"
+        : mapper.costs().fill().isEmpty() ? "full residency (no fill curve calibrated)" : "full residency");
     m.put("kernelLaunches", engine.launches());
     m.put("continuationLaunches", engine.relaunches());
     m.put("streams", engine.streamsCreated());
