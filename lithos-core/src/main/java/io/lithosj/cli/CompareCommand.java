@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         "(<scenario>-<policy>.csv from 'lithos run --backend cuda -o DIR') and writes the comparison:",
         "OUT/comparison.md, .csv and .png|svg; the modeled runs' CSVs go to OUT/sim/. With several --real folders",
         "(repeated real runs) the model is compared with their median. Where a --real folder has atom logs",
-        "(<scenario>-<policy>-atoms.csv[.gz] from --atom-log), OUT/kernels.md and .csv compare kernel by kernel."})
+        "(<scenario>-<policy>-atoms.csv[.gz] from --atom-log), OUT/kernels.md and .csv compare kernel by kernel",
+        "and kernels.md lists each real run's host stalls."})
 public final class CompareCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
   List<Path> scenarioFiles;
@@ -51,6 +52,7 @@ public final class CompareCommand implements Callable<Integer> {
     Path outDir = out != null ? out : realDir;
     List<RealComparison.Row> rows = new ArrayList<>();
     List<KernelComparison.Row> kernels = new ArrayList<>();
+    List<KernelComparison.Stalls> stalls = new ArrayList<>();
     for (Path f : scenarioFiles) {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
@@ -69,6 +71,7 @@ public final class CompareCommand implements Callable<Integer> {
         rows.addAll(RealComparison.compare(real, r));
         if (!realLogs.isEmpty()) {
           kernels.addAll(KernelComparison.compare(base.nameOrDefault(), p, s.warmupMsOrDefault(), realLogs, modeledAtoms));
+          for (Path log : realLogs) stalls.add(KernelComparison.hostStalls(base.nameOrDefault(), p, s.warmupMsOrDefault(), log));
         }
       }
       if (found == 0) {
@@ -83,7 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
     io.lithosj.figures.Charts.save(io.lithosj.figures.Charts.realVsModeled("modeled against real: p99 and throughput", rows,
         tolerancePct), outDir, "comparison");
     if (!kernels.isEmpty()) {
-      write(outDir.resolve("kernels.md"), KernelComparison.toMarkdown(kernels));
+      write(outDir.resolve("kernels.md"), KernelComparison.toMarkdown(kernels, stalls));
       write(outDir.resolve("kernels.csv"), KernelComparison.toCsv(kernels));
     }
     System.out.print(md);

@@ -31,6 +31,29 @@ public final class KernelComparison {
     public double errPct() { return (modeledMedianUs - realMedianUs) / realMedianUs * 100.0; }
   }
 
+  /**
+   * Host stalls of one real run: pauses in which the GPU had finished an atom but the host saw it
+   * 1 ms or more later (the poll loop did not run). Atoms seen at the same poll count as one pause.
+   */
+  public record Stalls(String scenario, String policy, String run, int pauses, double longestMs, double totalMs) {}
+
+  static final double STALL_MS = 1.0;
+
+  /** The host stalls in a real run's atom log, atoms submitted from {@code warmupMs} on. */
+  public static Stalls hostStalls(String scenario, String policy, double warmupMs, Path realLog) {
+    Map<Long, Double> pauseBySeen = new java.util.TreeMap<>(); // seen time (0.1 ms) -> longest gap
+    for (AtomLog.Entry e : read(realLog)) {
+      double gap = e.seenMs() - e.endMs();
+      if (e.submitMs() < warmupMs || gap < STALL_MS) continue;
+      pauseBySeen.merge(Math.round(e.seenMs() * 10), gap, Math::max);
+    }
+    String run = realLog.getParent() != null && realLog.getParent().getFileName() != null
+        ? realLog.getParent().getFileName().toString() : realLog.toString();
+    return new Stalls(scenario, policy, run, pauseBySeen.size(),
+        pauseBySeen.values().stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        pauseBySeen.values().stream().mapToDouble(Double::doubleValue).sum());
+  }
+
   /** A run's per-atom launch-to-seen times (µs) by tenant and kernel, atoms submitted from {@code warmupMs} on. */
   static Map<String, List<Double>> launchToSeenUs(List<AtomLog.Entry> atoms, double warmupMs) {
     Map<String, List<Double>> by = new LinkedHashMap<>();
@@ -130,7 +153,9 @@ public final class KernelComparison {
     return k.length() <= 48 ? k : k.substring(0, 47) + "…";
   }
 
-  public static String toMarkdown(List<Row> rows) {
+  public static String toMarkdown(List<Row> rows) { return toMarkdown(rows, List.of()); }
+
+  public static String toMarkdown(List<Row> rows, List<Stalls> stalls) {
     StringBuilder b = new StringBuilder("| scenario | policy | tenant | kernel | real median µs | real runs | real p90 µs "
         + "| modeled median µs | modeled p90 µs | model error |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
@@ -147,6 +172,15 @@ public final class KernelComparison {
       b.append(String.format(Locale.ROOT, "- %s: %d of %d kernel medians within 15%%, median |error| %.1f%%%n", sc, within, err.length,
           median(err)));
     });
+    if (!stalls.isEmpty()) {
+      b.append("\nHost stalls in the real runs (an atom's completion seen 1 ms or more after it ended; atoms seen at the same ")
+          .append("poll are one pause; the modeled GPU has none):\n\n| scenario | policy | run | pauses | longest ms | total ms |\n")
+          .append("|---|---|---|---|---|---|\n");
+      for (Stalls st : stalls) {
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %.1f |%n", st.scenario(), st.policy(), st.run(), st.pauses(),
+            st.longestMs(), st.totalMs()));
+      }
+    }
     return b.toString();
   }
 }

@@ -81,4 +81,22 @@ class KernelComparisonTest {
     assertEquals(48, KernelComparison.shortName(name).length());
     assertEquals("conv", KernelComparison.shortName("conv"));
   }
+
+  @Test
+  void hostStallsArePausesOfAMillisecondOrMore() throws Exception {
+    Path log = Files.createDirectories(dir.resolve("run7")).resolve("s-p-atoms.csv");
+    String h = "tenant,launchId,seq,kernel,atomId,blockLo,blockHi,tpcs,priority,submitMs,launchMs,startMs,endMs,seenMs\n";
+    Files.writeString(log, h
+        + "hp,1,0,conv,1,0,8,66,1,10.0,10.0,10.01,10.05,20.0\n"     // in the warm-up: left out
+        + "hp,2,0,conv,2,0,8,66,1,100.0,100.0,100.01,100.05,100.06\n" // seen at once
+        + "hp,3,0,conv,3,0,8,66,1,200.0,200.0,200.01,201.00,206.00\n" // a 5 ms pause ...
+        + "be,4,0,gemm,4,0,8,66,0,199.0,199.0,199.01,203.00,206.00\n" // ... seen at the same poll: the same pause
+        + "hp,5,0,conv,5,0,8,66,1,300.0,300.0,300.01,300.50,302.00\n"); // 1.5 ms
+    KernelComparison.Stalls st = KernelComparison.hostStalls("s", "p", 50, log);
+    assertEquals(2, st.pauses());
+    assertEquals(5.0, st.longestMs(), 1e-9);
+    assertEquals(6.5, st.totalMs(), 1e-9);
+    assertEquals("run7", st.run());
+    assertTrue(KernelComparison.toMarkdown(List.of(), List.of(st)).contains("| s | p | run7 | 2 | 5.0 | 6.5 |"));
+  }
 }
