@@ -20,11 +20,6 @@ import java.util.List;
  * {@code C = computeUs0(e) + I * usPerIter(e)}, interpolated between measured points: copy and
  * arithmetic overlap, but not perfectly where they take about as long ({@code overlapP} is fitted).
  *
- * @param fmaNsPerThreadIter  SM time per thread-iteration (8 FMAs) at full occupancy, ns
- * @param blockOverheadUs     fixed cost of one logical block (claim, barriers), µs
- * @param threadsPerSm        threads resident per SM the costs were measured with
- * @param overlapP            exponent of the soft maximum of copy and compute time (large = perfect overlap)
- * @param shapes              cost factor by threads per block (1 at 256)
  * <p>Fill: an FMA atom does not take the modeled GPU's {@code ceil(W)} block times for {@code W}
  * waves' worth of blocks. Its blocks share the SM's FMA pipes, so on a part-full SM (a sub-wave
  * atom, a last partial wave) they run faster; blocks claimed dynamically finish unevenly; and
@@ -33,6 +28,11 @@ import java.util.List;
  * (event-timed); {@link #atomBlockUs} inverts this so a replayed atom, alone on its mask, takes its
  * modeled time. {@code W} counts the busiest SM: below a wave, ceil(blocks / SMs) / blocks per SM.
  *
+ * @param fmaNsPerThreadIter  SM time per thread-iteration (8 FMAs) at full occupancy, ns
+ * @param blockOverheadUs     fixed cost of one logical block (claim, barriers), µs
+ * @param threadsPerSm        threads resident per SM the costs were measured with
+ * @param overlapP            exponent of the soft maximum of copy and compute time (large = perfect overlap)
+ * @param shapes              cost factor by threads per block (1 at 256)
  * @param mixed               mixed-kernel wave costs by float4 per SM and wave, ascending
  * @param fill                measured FMA atom time against waves, by block size (empty: atoms sized for full waves)
  */
