@@ -59,6 +59,7 @@ final class RunCommand implements Callable<Integer> {
       r.writeCsv(csv);
       System.out.println(r.table().printAll());
       if (!r.policyMetrics().isEmpty()) System.out.println("policy metrics: " + r.policyMetrics());
+      if (!r.backendInfo().isEmpty()) System.out.println("backend: " + r.backendInfo());
       System.out.println("wrote " + csv);
     }
     return 0;

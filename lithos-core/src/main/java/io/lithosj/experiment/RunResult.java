@@ -20,11 +20,12 @@ import tech.tablesaw.api.Table;
  *
  * @param tpcUtilization  busy TPC-time over (TPCs × measured time)
  * @param energyJ         energy over the whole run (warm-up included)
+ * @param backendInfo     how the real GPU ran (device, calibration, replay sizing, launches, NVML; {@code CudaBackend.stats()}); empty on the modeled GPU
  */
 public record RunResult(String scenario, String policy, String gpu, String backend, long seed, double durationMs,
                         List<TenantMetrics> tenants, double tpcUtilization, double energyJ, double avgPowerW,
                         long events, long blocksRun, double wallMs, Map<String, Double> policyMetrics,
-                        Map<String, Histogram> latencyHistograms) {
+                        Map<String, Histogram> latencyHistograms, Map<String, Object> backendInfo) {
 
   public TenantMetrics tenant(String name) {
     return tenants.stream().filter(t -> t.tenant().equals(name)).findFirst()

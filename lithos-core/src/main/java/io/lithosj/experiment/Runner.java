@@ -108,7 +108,8 @@ public final class Runner implements PolicyContext, AtomListener {
     double energy = tel.energyJ() - atWarmup.energyJ();
     return new RunResult(scenario.nameOrDefault(), policy.name(), gpu.spec().id(), scenario.backendName(),
         scenario.seedOrDefault(), end, metrics, util, energy, energy / (measuredMs / 1000.0),
-        tel.eventsProcessed(), tel.blocksRun(), (System.nanoTime() - wallStart) / 1e6, policy.metrics(), hists);
+        tel.eventsProcessed(), tel.blocksRun(), (System.nanoTime() - wallStart) / 1e6, policy.metrics(), hists,
+        gpu instanceof CudaBackend c ? c.stats() : Map.of());
   }
 
   private static TenantMetrics metrics(TenantRuntime r, double measuredMs) {

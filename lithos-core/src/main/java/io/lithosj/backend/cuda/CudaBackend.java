@@ -339,6 +339,10 @@ public final class CudaBackend implements GpuBackend {
     m.put("clockSyncUncertaintyUs", engine.clockUncertaintyUs());
     m.put("modeledSmClockMhz", smClockMhz);
     m.put("nvml", nvmlMissing == null ? "sampled" : nvmlMissing);
+    if (sampler != null) { // the clock the kernels ran at: read, never set
+      sampler.samples().stream().mapToInt(NvmlSampler.Sample::smMhz).filter(v -> v > 0).average()
+          .ifPresent(v -> m.put("nvmlMeanSmClockMhz", Math.round(v)));
+    }
     if (memoryPartitions > 0) m.put("memoryPartitions", memoryPartitions + " requested, not enforced (TPC split only)");
     return m;
   }
