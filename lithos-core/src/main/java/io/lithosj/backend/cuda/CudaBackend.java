@@ -221,10 +221,16 @@ public final class CudaBackend implements GpuBackend {
   /** The library launch that replays {@code k} here, sized for full residency (an atom's is {@link ReplayMapper#mapAtom}). */
   public LibraryLaunch replayOf(Kernel k) { return mapped.computeIfAbsent(k, mapper::map); }
 
+  /** The library launch that replays {@code atom} here, as {@link ReplaySizing} says. */
+  LibraryLaunch replayOf(Atom atom) {
+    if (replaySizing == ReplaySizing.FULL_RESIDENCY) return replayOf(atom.kernel());
+    return atomReplays.computeIfAbsent(new AtomShape(atom.kernel(), atom.blocks(), atom.tpcs().size()),
+        a -> mapper.mapAtom(replayOf(a.kernel()), a.blocks(), a.tpcs(), mapper.modeledAtomUs(a.kernel(), a.blocks(), a.tpcs())));
+  }
+
   @Override public void launch(Atom atom) {
     bindThread();
-    LibraryLaunch work = replaySizing == ReplaySizing.FULL_RESIDENCY ? replayOf(atom.kernel()) : atomReplays.computeIfAbsent(new AtomShape(atom.kernel(), atom.blocks(), atom.tpcs().size()),
-        a -> mapper.mapAtom(replayOf(a.kernel()), a.blocks(), a.tpcs(), mapper.modeledAtomUs(a.kernel(), a.blocks(), a.tpcs())));
+    LibraryLaunch work = replayOf(atom);
     double launchMs = nowMs();
     AtomEngine.Pending p = engine.launch(work, atom.blockLo(), atom.blocks(), atom.tpcs(), cudaPriority(atom.priority()), atom);
     inFlight.put(atom.id(), p);
