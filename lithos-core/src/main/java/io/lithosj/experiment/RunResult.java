@@ -27,6 +27,15 @@ public record RunResult(String scenario, String policy, String gpu, String backe
                         long events, long blocksRun, double wallMs, Map<String, Double> policyMetrics,
                         Map<String, Histogram> latencyHistograms, Map<String, Object> backendInfo) {
 
+  /**
+   * The same run under another policy label, so variants of one policy (a parameter sweep) get
+   * their own legend entry and colour in {@code Charts}.
+   */
+  public RunResult withPolicyLabel(String label) {
+    return new RunResult(scenario, label, gpu, backend, seed, durationMs, tenants, tpcUtilization, energyJ, avgPowerW, events,
+        blocksRun, wallMs, policyMetrics, latencyHistograms, backendInfo);
+  }
+
   public TenantMetrics tenant(String name) {
     return tenants.stream().filter(t -> t.tenant().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no tenant '" + name + "' in " + scenario));
