@@ -54,18 +54,24 @@ class SimGpuTest {
     }
 
     AtomResult of(Atom a) { return done.stream().filter(r -> r.atom() == a).findFirst().orElseThrow(); }
+
+    /** One kernel alone on {@code tpcs} of an otherwise idle H100, run to the end. */
+    static AtomResult runAlone(Kernel k, TpcSet tpcs) {
+      Harness h = new Harness(H100);
+      Atom a = h.atom(k, tpcs, 0);
+      h.gpu.launch(a);
+      h.gpu.runUntil(Double.POSITIVE_INFINITY);
+      return h.of(a);
+    }
   }
 
   @Test
   void aKernelAloneTakesItsIdealLatency() {
     for (int tpcs : new int[] {1, 8, 33, 66}) {
-      Harness h = new Harness(H100);
       Kernel k = compute("fma", 4000, 50);
-      Atom a = h.atom(k, TpcSet.range(0, tpcs), 0);
-      h.gpu.launch(a);
-      h.gpu.runUntil(Double.POSITIVE_INFINITY);
-      assertEquals(k.idealLatencyUs(H100, tpcs) / 1000, h.of(a).runMs(), 1e-9, "on " + tpcs + " TPCs");
-      assertEquals(LAUNCH_MS, h.of(a).startMs(), 1e-12);
+      AtomResult r = Harness.runAlone(k, TpcSet.range(0, tpcs));
+      assertEquals(k.idealLatencyUs(H100, tpcs) / 1000, r.runMs(), 1e-9, "on " + tpcs + " TPCs");
+      assertEquals(LAUNCH_MS, r.startMs(), 1e-12);
     }
   }
 
@@ -120,16 +126,8 @@ class SimGpuTest {
     double[] comp = new double[67];
     double[] mem = new double[67];
     for (int n : new int[] {8, 16, 33, 66}) {
-      Harness h = new Harness(H100);
-      Atom c = h.atom(compute("fma", 8448, 20), TpcSet.range(0, n), 0);
-      h.gpu.launch(c);
-      h.gpu.runUntil(Double.POSITIVE_INFINITY);
-      comp[n] = h.of(c).runMs();
-      Harness h2 = new Harness(H100);
-      Atom m = h2.atom(memory("copy", 20000), TpcSet.range(0, n), 0);
-      h2.gpu.launch(m);
-      h2.gpu.runUntil(Double.POSITIVE_INFINITY);
-      mem[n] = h2.of(m).runMs();
+      comp[n] = Harness.runAlone(compute("fma", 8448, 20), TpcSet.range(0, n)).runMs();
+      mem[n] = Harness.runAlone(memory("copy", 20000), TpcSet.range(0, n)).runMs();
     }
     assertEquals(2.0, comp[33] / comp[66], 0.1);
     assertEquals(8.0, comp[8] / comp[66], 0.5);
@@ -139,10 +137,7 @@ class SimGpuTest {
 
   @Test
   void disjointTpcSetsRunSideBySideButShareBandwidth() {
-    Harness alone = new Harness(H100);
-    Atom a0 = alone.atom(compute("fma", 2112, 100), TpcSet.range(0, 33), 0);
-    alone.gpu.launch(a0);
-    alone.gpu.runUntil(Double.POSITIVE_INFINITY);
+    AtomResult alone = Harness.runAlone(compute("fma", 2112, 100), TpcSet.range(0, 33));
 
     Harness both = new Harness(H100);
     Atom a = both.atom(compute("fma", 2112, 100), TpcSet.range(0, 33), 0);
@@ -150,20 +145,17 @@ class SimGpuTest {
     both.gpu.launch(a);
     both.gpu.launch(b);
     both.gpu.runUntil(Double.POSITIVE_INFINITY);
-    assertEquals(alone.of(a0).runMs(), both.of(a).runMs(), 1e-12, "compute-bound halves do not interfere");
+    assertEquals(alone.runMs(), both.of(a).runMs(), 1e-12, "compute-bound halves do not interfere");
     assertEquals(both.of(a).endMs(), both.of(b).endMs(), 1e-12);
 
-    Harness memAlone = new Harness(H100);
-    Atom m0 = memAlone.atom(memory("copy", 20000), TpcSet.range(0, 33), 0);
-    memAlone.gpu.launch(m0);
-    memAlone.gpu.runUntil(Double.POSITIVE_INFINITY);
+    AtomResult memAlone = Harness.runAlone(memory("copy", 20000), TpcSet.range(0, 33));
     Harness memBoth = new Harness(H100);
     Atom m1 = memBoth.atom(memory("copy", 20000), TpcSet.range(0, 33), 0);
     Atom m2 = memBoth.atom(memory("copy", 20000), TpcSet.range(33, 66), 0);
     memBoth.gpu.launch(m1);
     memBoth.gpu.launch(m2);
     memBoth.gpu.runUntil(Double.POSITIVE_INFINITY);
-    assertTrue(memBoth.of(m1).runMs() > 1.8 * memAlone.of(m0).runMs(), "two bandwidth-bound kernels share DRAM");
+    assertTrue(memBoth.of(m1).runMs() > 1.8 * memAlone.runMs(), "two bandwidth-bound kernels share DRAM");
   }
 
   @Test
