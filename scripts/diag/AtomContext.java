@@ -9,10 +9,10 @@ import io.lithosj.backend.cuda.CudaBackend;
 import io.lithosj.backend.cuda.LibraryLaunch;
 import io.lithosj.backend.cuda.NvmlSampler;
 import io.lithosj.gpu.TpcSet;
+import io.lithosj.stats.Stats;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 public class AtomContext {
@@ -49,18 +49,12 @@ public class AtomContext {
             }
             double mhz = b.nvmlSamples().stream().filter(s -> s.hostNs() >= t0 && s.hostNs() <= t1)
                 .mapToInt(NvmlSampler.Sample::smMhz).average().orElse(Double.NaN);
-            w.printf(Locale.ROOT, "%s,%d,%d,256,8,%d,%.2f,%.2f,%.0f,%d%n", ctx, mask.size(), sh[0], sh[1], median(ev), median(sp), mhz, reps);
+            w.printf(Locale.ROOT, "%s,%d,%d,256,8,%d,%.2f,%.2f,%.0f,%d%n", ctx, mask.size(), sh[0], sh[1], Stats.median(ev), Stats.median(sp), mhz, reps);
             w.flush();
           }
         }
       }
     }
     System.out.println(Files.readString(out));
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
   }
 }

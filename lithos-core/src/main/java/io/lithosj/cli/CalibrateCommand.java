@@ -39,15 +39,14 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
   double gridFactor;
 
+  /** Parts that can be measured into an existing calibration. */
+  enum Part { fill }
+
   @Option(names = "--only", description = "measure one part into an existing calibration of this GPU: fill (the replay fill curve, "
       + "then the replay checks)")
-  String only;
+  Part only;
 
   @Override public Integer call() {
-    if (only != null && !only.equals("fill")) {
-      System.err.println("--only: unknown part '" + only + "' (known: fill)");
-      return 2;
-    }
     GpuSpec preset = gpu != null ? GpuSpec.byId(gpu) : null;
     // NVML is opened by the calibrator itself (nvmlPeriodMs 0 here).
     try (CudaBackend backend = CudaBackend.open(new CudaBackend.Options(0, preset, null, gridFactor, 0))) {

@@ -1,5 +1,7 @@
 package io.lithosj.experiment;
 
+import static io.lithosj.stats.Stats.median;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -84,13 +86,6 @@ public final class KernelComparison {
   static double quantile(List<Double> v, double q) {
     double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(q * s.length) - 1))];
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** The atom log {@code <scenario>-<policy>-atoms.csv} or {@code .csv.gz} in {@code dir}, or null. */

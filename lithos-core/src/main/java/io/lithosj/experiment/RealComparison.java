@@ -1,5 +1,6 @@
 package io.lithosj.experiment;
 
+import io.lithosj.stats.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,8 +57,7 @@ public final class RealComparison {
         v[k] = o.real();
       }
       Arrays.sort(v);
-      double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-      out.add(new Row(r.scenario(), r.policy(), r.tenant(), r.metric(), median, v[0], v[v.length - 1], v.length, r.modeled()));
+      out.add(new Row(r.scenario(), r.policy(), r.tenant(), r.metric(), Stats.median(v), v[0], v[v.length - 1], v.length, r.modeled()));
     }
     return out;
   }

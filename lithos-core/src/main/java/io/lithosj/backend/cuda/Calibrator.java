@@ -1,5 +1,7 @@
 package io.lithosj.backend.cuda;
 
+import static io.lithosj.stats.Stats.median;
+
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.gpu.TpcSet;
 import io.lithosj.kernel.Kernel;
@@ -11,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 
 /**
@@ -125,13 +129,6 @@ public final class Calibrator {
     }
     if (spanOut != null) spanOut[0] = median(span);
     return median(t);
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** Time of one wave on all TPCs: runs of 4 and 12 waves, differenced so fixed costs cancel. */
@@ -256,7 +253,7 @@ public final class Calibrator {
         int t = sh[0], b = sh[1], onSm = b * t;
         int itShort = costs.itersFor(25, onSm, t), itLong = costs.itersFor(100, onSm, t);
         double bShort = costs.blockUs(itShort, onSm, t), bLong = costs.blockUs(itLong, onSm, t);
-        java.util.TreeMap<Double, List<double[]>> byWaves = new java.util.TreeMap<>();
+        TreeMap<Double, List<double[]>> byWaves = new TreeMap<>();
         for (TpcSet mask : masks) {
           int sms = mask.size() * dev.smCount / dev.tpcCount();
           for (double wv : waveList) {
@@ -275,8 +272,9 @@ public final class Calibrator {
       }
     }
     ReplayCosts withFill = costs.withFill(out);
-    log.printf("fill: an atom of 256-thread FMA blocks of B us (at full residency) takes %s us (modeled: 7.5 + B x 1, 1, 1, 4) (fill.csv)%n",
-        java.util.stream.DoubleStream.of(0.25, 0.5, 1, 4).mapToObj(w -> {
+    log.printf("fill: an atom of 256-thread FMA blocks of B us (at full residency) takes %s us at 1/4, 1/2, 1 and 4 waves (modeled: launch "
+        + "overhead + B, B, B, 4 B) (fill.csv)%n",
+        DoubleStream.of(0.25, 0.5, 1, 4).mapToObj(w -> {
           ReplayCosts.FillPoint p = withFill.fillAt(256, w);
           return String.format("%.1f + %.2f B", p.fixedUs(), p.spanWaves());
         }).toList());
@@ -638,7 +636,7 @@ public final class Calibrator {
         }
       }
     }
-    log.printf("replay of atoms: mean |error| %.1f%% sized by the fill curve, %.1f%% sized for full waves (replay_atoms.csv)%n",
+    log.printf("replay of atoms: mean |error| %.1f%% sized by the fill curve, %.1f%% sized for full residency (replay_atoms.csv)%n",
         100 * errFill[0] / Math.max(1, errFill[1]), 100 * errFull[0] / Math.max(1, errFull[1]));
   }
 }

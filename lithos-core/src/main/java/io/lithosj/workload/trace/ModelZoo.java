@@ -1,5 +1,7 @@
 package io.lithosj.workload.trace;
 
+import static io.lithosj.stats.Stats.median;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lithosj.gpu.GpuSpec;
@@ -11,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,12 +199,6 @@ public final class ModelZoo {
     shares.forEach((name, list) -> out.put(name, new double[] {
         median(list.stream().mapToDouble(x -> x[0]).toArray()), median(list.stream().mapToDouble(x -> x[1]).toArray())}));
     return out;
-  }
-
-  private static double median(double[] v) {
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.lithosj.workload.trace;
 
+import static io.lithosj.stats.Stats.median;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -194,14 +196,6 @@ public final class TraceDatasetBuilder {
     int n = 0;
     for (double v : r) if (!Double.isNaN(v)) n++;
     return n;
-  }
-
-  static double median(double[] v) {
-    if (v.length == 0) return Double.NaN;
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   private static double medianSpan(List<List<TraceKernel>> requests) {
