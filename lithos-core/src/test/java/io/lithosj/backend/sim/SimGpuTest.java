@@ -55,6 +55,15 @@ class SimGpuTest {
 
     AtomResult of(Atom a) { return done.stream().filter(r -> r.atom() == a).findFirst().orElseThrow(); }
 
+    /** {@code left} on TPCs 0-32 and {@code right} on 33-65, launched at the same instant and run to the end. */
+    Atom[] runOnHalves(Kernel left, Kernel right) {
+      Atom a = atom(left, TpcSet.range(0, 33), 0), b = atom(right, TpcSet.range(33, 66), 0);
+      gpu.launch(a);
+      gpu.launch(b);
+      gpu.runUntil(Double.POSITIVE_INFINITY);
+      return new Atom[] {a, b};
+    }
+
     /** One kernel alone on {@code tpcs} of an otherwise idle H100, run to the end. */
     static AtomResult runAlone(Kernel k, TpcSet tpcs) {
       Harness h = new Harness(H100);
@@ -78,11 +87,8 @@ class SimGpuTest {
   @Test
   void theDispatchModelQueuesLaunchCallsAndDelaysCompletions() {
     Harness h = new Harness(H100, new DispatchModel(10, 4));
-    Atom a = h.atom(compute("a", 66, 20), TpcSet.range(0, 33), 0);
-    Atom b = h.atom(compute("b", 66, 20), TpcSet.range(33, 66), 0);
-    h.gpu.launch(a);
-    h.gpu.launch(b); // same instant: b's call waits for a's
-    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Atom[] ab = h.runOnHalves(compute("a", 66, 20), compute("b", 66, 20)); // same instant: b's call waits for a's
+    Atom a = ab[0], b = ab[1];
     assertEquals(LAUNCH_MS, h.of(a).startMs(), 1e-12);
     assertEquals(0.010 + LAUNCH_MS, h.of(b).startMs(), 1e-12);
     for (int i = 0; i < 2; i++) {
@@ -90,11 +96,8 @@ class SimGpuTest {
     }
     // the hardware path: seen at once, no queueing
     Harness hw = new Harness(H100);
-    Atom c = hw.atom(compute("c", 66, 20), TpcSet.range(0, 33), 0);
-    Atom d = hw.atom(compute("d", 66, 20), TpcSet.range(33, 66), 0);
-    hw.gpu.launch(c);
-    hw.gpu.launch(d);
-    hw.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Atom[] cd = hw.runOnHalves(compute("c", 66, 20), compute("d", 66, 20));
+    Atom c = cd[0], d = cd[1];
     assertEquals(hw.of(c).startMs(), hw.of(d).startMs(), 1e-12);
     assertEquals(hw.done.get(0).endMs(), hw.seenMs.get(0), 1e-12);
   }
@@ -140,21 +143,14 @@ class SimGpuTest {
     AtomResult alone = Harness.runAlone(compute("fma", 2112, 100), TpcSet.range(0, 33));
 
     Harness both = new Harness(H100);
-    Atom a = both.atom(compute("fma", 2112, 100), TpcSet.range(0, 33), 0);
-    Atom b = both.atom(compute("fma", 2112, 100), TpcSet.range(33, 66), 0);
-    both.gpu.launch(a);
-    both.gpu.launch(b);
-    both.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Atom[] ab = both.runOnHalves(compute("fma", 2112, 100), compute("fma", 2112, 100));
+    Atom a = ab[0], b = ab[1];
     assertEquals(alone.runMs(), both.of(a).runMs(), 1e-12, "compute-bound halves do not interfere");
     assertEquals(both.of(a).endMs(), both.of(b).endMs(), 1e-12);
 
     AtomResult memAlone = Harness.runAlone(memory("copy", 20000), TpcSet.range(0, 33));
     Harness memBoth = new Harness(H100);
-    Atom m1 = memBoth.atom(memory("copy", 20000), TpcSet.range(0, 33), 0);
-    Atom m2 = memBoth.atom(memory("copy", 20000), TpcSet.range(33, 66), 0);
-    memBoth.gpu.launch(m1);
-    memBoth.gpu.launch(m2);
-    memBoth.gpu.runUntil(Double.POSITIVE_INFINITY);
+    Atom m1 = memBoth.runOnHalves(memory("copy", 20000), memory("copy", 20000))[0];
     assertTrue(memBoth.of(m1).runMs() > 1.8 * memAlone.runMs(), "two bandwidth-bound kernels share DRAM");
   }
 
