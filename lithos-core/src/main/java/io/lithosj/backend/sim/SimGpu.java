@@ -218,7 +218,7 @@ public final class SimGpu implements GpuBackend {
     for (int b = 0; b < blkHighWater; b++) {
       if (blkLive[b] && blkAtom[b] == a.index) {
         killed += blkCount[b];
-        releaseBlock(b);
+        releaseBlock(b, false); // its completion event is still queued: the slot is reused only after it
       }
     }
     a.finished = true;
@@ -370,11 +370,14 @@ public final class SimGpu implements GpuBackend {
   }
 
   private void blockDone(int b) {
-    if (!blkLive[b]) return; // killed by an abort
+    if (!blkLive[b]) { // killed by an abort: this was its last event, so the slot may now be reused
+      freeBlk[freeBlkCount++] = b;
+      return;
+    }
     AtomState a = atoms.get(blkAtom[b]);
     int sm = blkSm[b];
     int n = blkCount[b];
-    releaseBlock(b);
+    releaseBlock(b, true);
     blocksRun += n;
     a.running -= n;
     a.done += n;
@@ -539,7 +542,12 @@ public final class SimGpu implements GpuBackend {
     domainDemandGBps[domainOfSm[sm]] += Math.min(smDemandGBps[sm], smCapGBps) - before;
   }
 
-  private void releaseBlock(int b) {
+  /**
+   * Frees the SM resources of group {@code b}. {@code freeSlot} false keeps the slot reserved
+   * (an aborted group whose completion event is still queued): reusing it earlier would let that
+   * stale event complete whichever group took the slot next.
+   */
+  private void releaseBlock(int b, boolean freeSlot) {
     int sm = blkSm[b];
     AtomState a = atoms.get(blkAtom[b]);
     int n = blkCount[b];
@@ -557,7 +565,7 @@ public final class SimGpu implements GpuBackend {
     residentPerTpc[tpc] -= n;
     if (residentPerTpc[tpc] == 0) busyTpcs--;
     blkLive[b] = false;
-    freeBlk[freeBlkCount++] = b;
+    if (freeSlot) freeBlk[freeBlkCount++] = b;
   }
 
   private int allocBlock() {

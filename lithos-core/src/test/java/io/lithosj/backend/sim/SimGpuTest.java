@@ -225,4 +225,25 @@ class SimGpuTest {
     assertTrue(h.done.isEmpty());
     assertEquals(1056, h.gpu.telemetry().blocksRun());
   }
+  /**
+   * REEF resets a kernel and launches the next at once: the new kernel's block groups take the
+   * slots the killed ones held. The killed groups' completion events are still queued; they must
+   * not complete the new groups (each block of each kernel completes exactly once, at its time).
+   */
+  @Test
+  void anAbortedKernelsQueuedCompletionsNeverCompleteTheKernelThatReusesItsSlots() {
+    Harness h = new Harness(H100);
+    Atom be = h.atom(compute("be", 1056 * 4, 1000), H100.allTpcs(), 0);
+    h.gpu.launch(be);
+    h.gpu.runUntil(1.5); // second wave running, its blocks due at ~2.0 ms
+    h.gpu.abort(be);
+    double abortMs = h.gpu.nowMs();
+    Atom hp = h.atom(compute("hp", 1056 * 2, 1000), H100.allTpcs(), 0); // two waves of 1 ms: due ~2 ms after its launch
+    h.gpu.launch(hp);
+    h.gpu.runUntil(Double.POSITIVE_INFINITY);
+    AtomResult r = h.of(hp);
+    assertEquals(1, h.done.size(), "only the new kernel completes, once");
+    assertEquals(abortMs + LAUNCH_MS + 2.0, r.endMs(), 1e-9, "its blocks ran their whole time: none completed by a stale event");
+    assertEquals(1056 + 1056 * 2, h.gpu.telemetry().blocksRun(), "every block counted once: the first wave of the aborted kernel and all of the new one");
+  }
 }
