@@ -60,6 +60,8 @@ def log(*a):
     print(f"[{time.time() - T0:7.1f}s]", *a, flush=True)
 
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import paper_shapes as PS  # noqa: E402  the paper's shapes (Tables 1-2), shared with validation/
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -927,36 +929,53 @@ def llama_lora_training(batch, seq):
                               "2 moments) > 80 GB"}
 
 
-def one(kind, name, fn, *args, variants=None):
+def one(kind, name, fn, *args, variants=None, shape=""):
+    """shape: appended to the id (e.g. "b120": training-vgg19-b120), so traces of one model at
+    different shapes can live side by side."""
     def build(**kw):
         step, meta = fn(*args, **kw)
         return [(None, step, meta)]
-    g = {"ids": [f"{kind}-{name}"], "kind": kind, "name": name, "build": build}
+    g = {"ids": [f"{kind}-{name}" + (f"-{shape}" if shape else "")], "kind": kind, "name": name, "build": build}
     if variants:
         g["variants"] = variants
     return g
 
 
 def llm_group(family, prefill_len=1024, decode_batch=8, context_len=1024):
+    """ids carry the shape: inference-<family>-prefill-p<prompt tokens>, -decode-b<batch>."""
     def build():
         return llm_inference(family, prefill_len, decode_batch, context_len)
-    return {"ids": [f"inference-{family}-prefill", f"inference-{family}-decode"], "kind": "inference",
-            "name": family, "build": build}
+    return {"ids": [f"inference-{family}-prefill-p{prefill_len}", f"inference-{family}-decode-b{decode_batch}"],
+            "kind": "inference", "name": family, "build": build}
 
 
-GROUPS = [
-    one("inference", "resnet50", cnn_inference, "resnet50", 32),
-    one("inference", "bert-large", bert_inference, 8, 384),
-    one("inference", "retinanet", retinanet_inference, 8, 800),
-    one("training", "mobilenetv2", cnn_training, "mobilenet_v2", 64, variants=CNN_TRAIN_VARIANTS),
-    one("training", "resnet50", cnn_training, "resnet50", 64, variants=CNN_TRAIN_VARIANTS),
-    one("training", "vgg19", cnn_training, "vgg19", 64, variants=CNN_TRAIN_VARIANTS),
-    one("training", "dlrm", dlrm_training, 2048),
-    one("training", "bert-large", bert_training, 8, 384),
-    llm_group("llama3-8b"),
-    one("training", "llama3-8b-lora", llama_lora_training, 1, 2048),
-    llm_group("gptj-6b"),
-]
+def paper_groups():
+    """Every workload at the paper's shape (paper_shapes.py): Table 1's training jobs, Table 2's
+    inference requests (batch 1), the LLMs as one prefill and one decode step."""
+    tr, inf = PS.TRAINING, PS.INFERENCE
+    b = {k: v["batch"] for k, v in tr.items()}
+    return [
+        one("inference", "resnet50", cnn_inference, "resnet50", inf["resnet50"]["batch"], inf["resnet50"]["res"],
+            shape=f"b{inf['resnet50']['batch']}"),
+        one("inference", "bert-large", bert_inference, inf["bert-large"]["batch"], inf["bert-large"]["seq"],
+            shape=f"b{inf['bert-large']['batch']}"),
+        one("inference", "retinanet", retinanet_inference, inf["retinanet"]["batch"], inf["retinanet"]["res"],
+            shape=f"b{inf['retinanet']['batch']}"),
+        one("training", "mobilenetv2", cnn_training, "mobilenet_v2", b["mobilenetv2"], variants=CNN_TRAIN_VARIANTS,
+            shape=f"b{b['mobilenetv2']}"),
+        one("training", "resnet50", cnn_training, "resnet50", b["resnet50"], variants=CNN_TRAIN_VARIANTS,
+            shape=f"b{b['resnet50']}"),
+        one("training", "vgg19", cnn_training, "vgg19", b["vgg19"], variants=CNN_TRAIN_VARIANTS, shape=f"b{b['vgg19']}"),
+        one("training", "dlrm", dlrm_training, b["dlrm"], shape=f"b{b['dlrm']}"),
+        one("training", "bert-large", bert_training, b["bert-large"], tr["bert-large"]["seq"], shape=f"b{b['bert-large']}"),
+        *[llm_group(f, inf[f]["prompt_tokens"], inf[f]["batch"], inf[f]["context_tokens"]) for f in ("llama3-8b",)],
+        one("training", "llama3-8b-lora", llama_lora_training, b["llama3-8b-lora"], tr["llama3-8b-lora"]["seq"],
+            shape=f"b{b['llama3-8b-lora']}"),
+        llm_group("gptj-6b", inf["gptj-6b"]["prompt_tokens"], inf["gptj-6b"]["batch"], inf["gptj-6b"]["context_tokens"]),
+    ]
+
+
+GROUPS = paper_groups()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -972,6 +991,62 @@ def time_iteration_ms(step, n=3):
     e.record()
     e.synchronize()
     return s.elapsed_time(e) / n
+
+
+def wall_ms(fn, n=5):
+    """Median host wall time of fn() until the GPU is done, one at a time (synchronized before and after)."""
+    ts = []
+    for _ in range(n):
+        torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        ts.append((time.perf_counter() - t) * 1e3)
+    return sorted(ts)[n // 2]
+
+
+def host_issue_ms(fn, n=5):
+    """Median host time to issue fn() (no synchronization at its end): in eager mode the framework's
+    and the launch calls' cost, unless the GPU falls so far behind that the launch queue fills."""
+    ts = []
+    for _ in range(n):
+        torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        ts.append((time.perf_counter() - t) * 1e3)
+    torch.cuda.synchronize()
+    return sorted(ts)[n // 2]
+
+
+def launch_costs(step, kernels_per_request):
+    """Inference: a request's wall time eager and replayed as a CUDA graph, and the eager host
+    launch gap per kernel (host issue time over kernels), for modeling graph vs eager launch."""
+    res = {"request_wall_ms_eager": round(wall_ms(step), 4)}
+    issue = host_issue_ms(step)
+    res["host_issue_ms_eager"] = round(issue, 4)
+    if kernels_per_request:
+        res["host_launch_us_per_kernel"] = round(issue * 1e3 / kernels_per_request, 3)
+    try:
+        g = torch.cuda.CUDAGraph()
+        s = torch.cuda.Stream()
+        s.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(s):
+            step()  # warm-up on the capture stream (allocator pool)
+        torch.cuda.current_stream().wait_stream(s)
+        torch.cuda.synchronize()
+        with torch.cuda.graph(g):
+            step()
+        g.replay()
+        torch.cuda.synchronize()
+        res["request_wall_ms_graph"] = round(wall_ms(g.replay), 4)
+        del g
+    except Exception as e:  # noqa: BLE001 - a request that synchronizes with the host cannot be captured
+        res["graph_error"] = repr(e)[:500]
+        try:
+            torch.cuda.synchronize()
+        except Exception as e2:  # noqa: BLE001
+            res["graph_error_after"] = repr(e2)[:300]
+    return res
 
 
 def chrome_profile(wid, kind, step, active, work):
@@ -1015,8 +1090,11 @@ def measure(wid, kind, step, meta, ctxs, total_sms, until, args):
     for _ in range(args.warmup):
         step()
     torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
     it_ms = time_iteration_ms(step)
     rec["iteration_ms_events"] = round(it_ms, 3)
+    rec["peak_memory_gib"] = round(torch.cuda.max_memory_allocated() / 2 ** 30, 3)
+    rec["peak_reserved_gib"] = round(torch.cuda.max_memory_reserved() / 2 ** 30, 3)
     log(f"  {wid}: {it_ms:.2f} ms per {'request' if kind == 'inference' else 'iteration'}")
     t = time.time()
     if args.partial:
@@ -1065,6 +1143,13 @@ def measure(wid, kind, step, meta, ctxs, total_sms, until, args):
         f.write("\n")
     rec["scaling"] = per_ctx
     rec["scaling_iterations"] = iters
+    if kind == "inference" and not args.partial and args.method != "occupy":
+        t = time.time()
+        per_req = rec.get("chrome", {}).get("kernels", 0) / max(1, args.active)
+        launch = launch_costs(step, per_req)
+        rec.update(launch)
+        log(f"  launch costs: {launch} ({time.time() - t:.1f}s)")
+        torch.cuda.empty_cache()
     return rec
 
 
@@ -1291,8 +1376,8 @@ def main():
             else:
                 workloads = g["build"]()
             log(f"  built in {time.time() - t:.1f}s, GPU memory {torch.cuda.memory_allocated() / 2 ** 30:.1f} GiB")
-            for suffix, step, meta in workloads:
-                wid = g["ids"][0] if suffix is None else f"inference-{g['name']}-{suffix}"
+            for wi, (suffix, step, meta) in enumerate(workloads):
+                wid = g["ids"][wi]
                 try:
                     rec = measure(wid, g["kind"], step, meta, ctxs, total_sms, until, args)
                     rec["model"] = g["name"]

@@ -34,7 +34,10 @@ public record DispatchModel(double launchCallUs, double completionSeenUs, boolea
    */
   public static final DispatchModel CUDA_BACKEND_H100 = new DispatchModel(10.138, 10.5365, true);
 
-  private static final Map<String, DispatchModel> CUDA_BACKEND = Map.of("h100-sxm", CUDA_BACKEND_H100);
+  /** Measured the same way on the H200 ({@code calibration/h200/calibration.json}). */
+  public static final DispatchModel CUDA_BACKEND_H200 = new DispatchModel(10.2925, 10.403, true);
+
+  private static final Map<String, DispatchModel> CUDA_BACKEND = Map.of("h100-sxm", CUDA_BACKEND_H100, "h200", CUDA_BACKEND_H200);
 
   public DispatchModel {
     if (!(launchCallUs >= 0) || !(completionSeenUs >= 0)) {

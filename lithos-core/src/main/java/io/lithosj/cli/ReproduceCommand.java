@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = "Run every paper experiment on the modeled GPUs; write figures/*.png|svg, figures/data/*.csv "
         + "and figures/headline.csv.")
 final class ReproduceCommand implements Callable<Integer> {
-  @Option(names = "--gpu", split = ",", description = "GPUs (default: h100-sxm,a100-40gb)", defaultValue = "h100-sxm,a100-40gb")
+  @Option(names = "--gpu", split = ",", description = "GPUs, of h100-sxm, h200, a100-40gb (default: h100-sxm,a100-40gb)", defaultValue = "h100-sxm,a100-40gb")
   List<String> gpus;
 
   @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;

@@ -28,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--backend", description = "sim (modeled GPU) or cuda (real GPU)") String backend;
 
-  @Option(names = "--gpu", description = "GPU model instead of the file's (h100-sxm, a100-40gb)") String gpu;
+  @Option(names = "--gpu", description = "GPU model instead of the file's (h100-sxm, h200, a100-40gb)") String gpu;
 
   @Option(names = {"-o", "--out"}, description = "CSV output folder (default: results/)", defaultValue = "results")
   Path out;

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Topology and limits of one GPU model. TPCs are numbered GPC by GPC, so a GPC is a contiguous
  * TPC range (which is what MIG partitions are made of). SM {@code s} belongs to TPC {@code s / smsPerTpc}.
  *
- * @param id                short id used in scenario files ({@code h100-sxm}, {@code a100-40gb})
+ * @param id                short id used in scenario files ({@code h100-sxm}, {@code h200}, {@code a100-40gb})
  * @param tpcsPerGpc        TPCs in each enabled GPC, in TPC-number order
  * @param memBandwidthGBps  achievable DRAM bandwidth (measured streaming copy, not the datasheet peak)
  * @param smBandwidthGBps   DRAM bandwidth one SM can draw at most (its outstanding loads bound it),
@@ -125,6 +125,31 @@ public record GpuSpec(
           new MigProfile("4g.40gb", 4, 32, 4),
           new MigProfile("7g.80gb", 7, 66, 8)));
 
+  /**
+   * H200 SXM 141GB: the H100's processor (same GPC layout assumed: 8 GPCs, 66 TPCs, 132 SMs, same
+   * SM limits and clocks, so computeScale 1) with HBM3e. Bandwidth, per-SM bandwidth, launch
+   * overhead and power are what {@code lithos calibrate} measured on the H200
+   * (calibration/h200/calibration.json; H200PresetTest keeps the two equal). MIG profiles: the
+   * H100's TPC counts with the H200's memory sizes.
+   */
+  public static final GpuSpec H200 = new GpuSpec(
+      "h200", "NVIDIA H200 (SXM, 141GB HBM3e)",
+      new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
+      new SmLimits(2048, 32, 65536, 228 * 1024),
+      3948.8,  // streaming kernel on all 66 TPCs (1.35x the H100's)
+      72.0,    // best-fitting per-SM cap of the streaming kernel on 1..66 TPCs
+      new ClockRange(345, 1980, 15),
+      new PowerModel(124.77, 498.74, 0.6581, 0.3419, 2.4), // idle with a context; FMA/stream on n TPCs
+      7.868,   // launch call to first block
+      1.0,
+      List.of(
+          new MigProfile("1g.18gb", 1, 8, 1),
+          new MigProfile("1g.35gb", 1, 8, 2),
+          new MigProfile("2g.35gb", 2, 16, 2),
+          new MigProfile("3g.71gb", 3, 30, 4),
+          new MigProfile("4g.71gb", 4, 32, 4),
+          new MigProfile("7g.141gb", 7, 66, 8)));
+
   /** A100 SXM4 40GB: 7 GPCs enabled, 54 TPCs, 108 SMs. */
   public static final GpuSpec A100_40GB = new GpuSpec(
       "a100-40gb", "NVIDIA A100-SXM4-40GB",
@@ -146,7 +171,7 @@ public record GpuSpec(
           new MigProfile("4g.20gb", 4, 28, 4),
           new MigProfile("7g.40gb", 7, 49, 8)));
 
-  public static final List<GpuSpec> PRESETS = List.of(H100_SXM, A100_40GB);
+  public static final List<GpuSpec> PRESETS = List.of(H100_SXM, H200, A100_40GB);
 
   public static GpuSpec byId(String id) {
     String key = id.toLowerCase(Locale.ROOT);

@@ -190,7 +190,8 @@ public final class CudaBackend implements GpuBackend {
    */
   static GpuSpec specFor(CudaDevice d) {
     for (GpuSpec p : GpuSpec.PRESETS) {
-      String model = p.id().startsWith("h100") ? "H100" : p.id().startsWith("a100") ? "A100" : p.id();
+      // the model number in the device name: "NVIDIA H100 80GB HBM3", "NVIDIA H200", "NVIDIA A100-SXM4-40GB"
+      String model = p.id().substring(0, Math.min(4, p.id().length())).toUpperCase(java.util.Locale.ROOT);
       if (d.name.contains(model) && d.tpcCount() == p.tpcCount()) return p;
     }
     GpuSpec t = GpuSpec.H100_SXM;
