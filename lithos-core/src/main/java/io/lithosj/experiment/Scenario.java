@@ -55,12 +55,23 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   /**
    * A tenant. {@code type} is {@code inference} or {@code training}; inference takes
    * {@code arrivals} = {@code poisson} (with {@code ratePerSec}), {@code closed} or {@code trace}
-   * (with {@code arrivalMs}). Its work is {@code kernels}, or {@code model} from the model library.
+   * (with {@code arrivalMs}). Its work is {@code kernels}, or {@code model} from the model library
+   * ({@code batchSize} absent: the paper's shape of that model).
+   *
+   * <p>{@code decodeSteps}: for an LLM inference model ({@code llama3-8b}, {@code gptj-6b}), a
+   * request is one prefill plus this many decode steps (default: the paper's 128 output tokens;
+   * datasets/paper_shapes.py); refused for other models.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type,
                              String arrivals, Double ratePerSec, List<Double> arrivalMs, Integer batchSize,
-                             String model, List<KernelConfig> kernels, Double load) {
+                             String model, List<KernelConfig> kernels, Double load, Integer decodeSteps) {
+    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
+                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
+                        List<KernelConfig> kernels, Double load) {
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, load, null);
+    }
+
     /**
      * {@code load}: Poisson arrivals at this fraction of the tenant's solo capacity on the
      * scenario's GPU (1 / its request's ideal latency on the whole GPU, launch overheads included),
@@ -128,7 +139,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (from == to || tenants == null) return moved;
     return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
-            c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load())).toList());
+            c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load(), c.decodeSteps())).toList());
   }
   public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
   public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
@@ -171,7 +182,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
     return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
-            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null)).toList());
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps())).toList());
   }
 
   /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
@@ -242,6 +253,11 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     // absent: 1 for explicit kernels, the traced batch for a model (0 tells the library so)
     int batch = c.batchSize() != null ? c.batchSize() : c.model() != null ? 0 : 1;
     if (c.batchSize() != null && batch < 1) throw new ScenarioException(at + ".batchSize", "must be >= 1, was " + batch);
+    if (c.decodeSteps() != null) {
+      if (c.decodeSteps() < 1) throw new ScenarioException(at + ".decodeSteps", "must be > 0, was " + c.decodeSteps());
+      if (c.model() == null) throw new ScenarioException(at + ".decodeSteps", "applies to an LLM 'model' only, not to 'kernels'");
+      if (!"inference".equals(type)) throw new ScenarioException(at + ".decodeSteps", "applies to inference (a request), not to " + type);
+    }
     List<Kernel> kernels = kernels(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
@@ -267,7 +283,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (!(c.load() > 0 && c.load() <= 1)) throw new ScenarioException(at + ".load", "must be in (0, 1], was " + c.load());
     double requestMs = soloRequestMs(kernels, g, dispatch);
     return new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson",
-        c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null);
+        c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps());
   }
 
   /**
@@ -305,9 +321,10 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (c.model() != null) {
       if (c.kernels() != null) throw new ScenarioException(at + ".kernels", "give either 'model' or 'kernels', not both");
       try {
-        return ModelLibrary.kernels(c.model(), type, batch);
+        return ModelLibrary.kernels(c.model(), type, batch, c.decodeSteps());
       } catch (IllegalArgumentException e) {
-        throw new ScenarioException(at + ".model", e.getMessage());
+        throw new ScenarioException(at + (c.decodeSteps() != null && e.getMessage().contains("decodeSteps") ? ".decodeSteps" : ".model"),
+            e.getMessage());
       }
     }
     if (c.kernels() == null || c.kernels().isEmpty()) throw new ScenarioException(at + ".kernels", "missing: give 'kernels' or 'model'");

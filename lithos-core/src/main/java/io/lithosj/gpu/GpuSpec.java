@@ -180,6 +180,19 @@ public record GpuSpec(
             + PRESETS.stream().map(GpuSpec::id).toList() + ")"));
   }
 
+  /**
+   * The preset whose model number ({@code H100}, {@code H200}, {@code A100}: the first four
+   * characters of its id) is in a device name as CUDA reports it ("NVIDIA H200",
+   * "NVIDIA H100 80GB HBM3"); null if none is.
+   */
+  public static GpuSpec presetForDeviceName(String deviceName) {
+    String n = deviceName.toUpperCase(Locale.ROOT);
+    for (GpuSpec p : PRESETS) {
+      if (n.contains(p.id.substring(0, Math.min(4, p.id.length())).toUpperCase(Locale.ROOT))) return p;
+    }
+    return null;
+  }
+
   public GpuSpec withMemBandwidthGBps(double gbps) {
     return new GpuSpec(id, name, tpcsPerGpc, smsPerTpc, smLimits, gbps, smBandwidthGBps, clocks, power, launchOverheadUs, computeScale, migProfiles);
   }

@@ -11,20 +11,45 @@ import java.util.function.BiFunction;
  * (e.g. the measured model traces) register themselves; lookups name what is known when they fail.
  */
 public final class ModelLibrary {
-  /** (type: inference|training, batchSize) → the kernels of one request or iteration. */
-  private static final Map<String, BiFunction<String, Integer, List<Kernel>>> MODELS = new TreeMap<>();
+  /** The kernels of one request or iteration of a named model. */
+  @FunctionalInterface
+  public interface Source {
+    /**
+     * @param type        inference or training
+     * @param batchSize   0 = the model's default shape
+     * @param decodeSteps decode steps of a whole LLM request; null = the default (and required null for other models)
+     */
+    List<Kernel> kernels(String type, int batchSize, Integer decodeSteps);
+  }
+
+  private static final Map<String, Source> MODELS = new TreeMap<>();
 
   private ModelLibrary() {}
 
-  public static synchronized void register(String model, BiFunction<String, Integer, List<Kernel>> source) {
+  public static synchronized void register(String model, Source source) {
     MODELS.put(model, source);
   }
 
-  public static synchronized List<Kernel> kernels(String model, String type, int batchSize) {
-    loadDefaults();
-    var src = MODELS.get(model);
-    if (src == null) throw new IllegalArgumentException("unknown model '" + model + "' (known: " + MODELS.keySet() + ")");
-    return src.apply(type, batchSize);
+  /** A source with no LLM request length: {@code decodeSteps} is refused. */
+  public static synchronized void register(String model, BiFunction<String, Integer, List<Kernel>> source) {
+    MODELS.put(model, (type, batch, steps) -> {
+      if (steps != null) throw new IllegalArgumentException("decodeSteps does not apply to model '" + model + "'");
+      return source.apply(type, batch);
+    });
+  }
+
+  public static List<Kernel> kernels(String model, String type, int batchSize) {
+    return kernels(model, type, batchSize, null);
+  }
+
+  public static List<Kernel> kernels(String model, String type, int batchSize, Integer decodeSteps) {
+    Source src;
+    synchronized (ModelLibrary.class) {
+      loadDefaults();
+      src = MODELS.get(model);
+      if (src == null) throw new IllegalArgumentException("unknown model '" + model + "' (known: " + MODELS.keySet() + ")");
+    }
+    return src.kernels(type, batchSize, decodeSteps);
   }
 
   public static synchronized List<String> names() {

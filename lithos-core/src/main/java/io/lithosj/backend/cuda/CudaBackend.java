@@ -189,11 +189,8 @@ public final class CudaBackend implements GpuBackend {
    * with GPC layout, bandwidth, clocks and power of the H100 preset until calibrated.
    */
   static GpuSpec specFor(CudaDevice d) {
-    for (GpuSpec p : GpuSpec.PRESETS) {
-      // the model number in the device name: "NVIDIA H100 80GB HBM3", "NVIDIA H200", "NVIDIA A100-SXM4-40GB"
-      String model = p.id().substring(0, Math.min(4, p.id().length())).toUpperCase(java.util.Locale.ROOT);
-      if (d.name.contains(model) && d.tpcCount() == p.tpcCount()) return p;
-    }
+    GpuSpec p = GpuSpec.presetForDeviceName(d.name); // "NVIDIA H100 80GB HBM3", "NVIDIA H200", "NVIDIA A100-SXM4-40GB"
+    if (p != null && d.tpcCount() == p.tpcCount()) return p;
     GpuSpec t = GpuSpec.H100_SXM;
     return new GpuSpec("cuda" + d.ordinal, d.name, new int[] {d.tpcCount()}, 2,
         new GpuSpec.SmLimits(d.maxThreadsPerSm, d.maxBlocksPerSm, 65536, d.maxSmemPerSmBytes),

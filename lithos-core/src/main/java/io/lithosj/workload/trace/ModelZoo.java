@@ -24,9 +24,18 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The models of the LithOS paper as measured kernel traces (datasets/traces, measured on an H100):
- * {@code ModelZoo.inference("resnet50")}, {@code ModelZoo.training("vgg19")}, each a
- * {@link ZooModel} that builds a {@code Workload} or {@code TenantSpec}.
+ * The models of the LithOS paper as measured kernel traces (datasets/traces): {@code
+ * ModelZoo.inference("resnet50")}, {@code ModelZoo.training("vgg19")}, each a {@link ZooModel} that
+ * builds a {@code Workload} or {@code TenantSpec}. Each trace is fitted to the GPU it was measured
+ * on (index.json's {@code gpu}: the paper's shapes on an H200, two older shapes on an H100).
+ *
+ * <p>Names (what scenarios say as {@code "model"}): inference {@code resnet50}, {@code retinanet},
+ * {@code bert-large}, {@code llama3-8b}, {@code gptj-6b} (an LLM name is a whole request: one
+ * prefill plus {@code decodeSteps} decode steps, see {@link #llmRequest}; {@code llama3-8b-prefill}
+ * and {@code llama3-8b-decode} name one phase), training {@code vgg19}, {@code resnet50},
+ * {@code mobilenetv2}, {@code dlrm}, {@code bert-large}, {@code llama3-8b-lora}. Without a batch
+ * size a name means the paper's shape (index.json's {@code paperShape}); a batch size picks the
+ * trace measured at it, and one without a trace fails naming the batch sizes that exist.
  *
  * <p>The data is read from the folder named by the system property {@code lithosj.traces} (or the
  * environment variable {@code LITHOSJ_TRACES}) if set, else from the classpath (the jar carries
@@ -37,25 +46,40 @@ public final class ModelZoo {
 
   private static volatile ModelZoo defaultZoo;
 
+  /**
+   * One line of index.json. {@code name}: what scenarios call it ({@code model}, or
+   * {@code model-phase} for an LLM phase); {@code gpu}: id of the {@link GpuSpec} it was measured on.
+   */
+  public record Entry(String id, String file, String kind, String name, String model, int batch, String gpu,
+                      boolean paperShape, String phase) {}
+
   private final String where;
   private final Loader loader;
-  private final GpuSpec gpu;
-  private final Map<String, String> files = new LinkedHashMap<>();
+  private final Map<String, GpuSpec> fitOverrides;
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, ZooModel> models = new HashMap<>();
-  private volatile Map<String, double[]> priors;
+  private final Map<String, List<Kernel>> requests = new HashMap<>();
+  private volatile Map<String, Map<String, double[]>> priors;
 
   @FunctionalInterface
   private interface Loader {
     InputStream open(String file) throws IOException;
   }
 
-  private ModelZoo(String where, Loader loader, GpuSpec gpu) throws IOException {
+  private ModelZoo(String where, Loader loader, Map<String, GpuSpec> fitOverrides) throws IOException {
     this.where = where;
     this.loader = loader;
-    this.gpu = gpu;
+    this.fitOverrides = Map.copyOf(fitOverrides);
     try (InputStream in = loader.open("index.json")) {
       if (in == null) throw new IOException("no index.json in " + where);
-      for (JsonNode e : new ObjectMapper().readTree(in)) files.put(e.path("id").asText(), e.path("file").asText());
+      for (JsonNode e : new ObjectMapper().readTree(in)) {
+        String id = e.path("id").asText();
+        String kind = e.path("kind").asText();
+        String model = e.path("model").asText();
+        String phase = e.hasNonNull("phase") ? e.path("phase").asText() : null;
+        entries.put(id, new Entry(id, e.path("file").asText(), kind, phase == null ? model : model + "-" + phase, model,
+            e.path("batch").asInt(1), e.path("gpu").asText(GpuSpec.H100_SXM.id()), e.path("paperShape").asBoolean(false), phase));
+      }
     }
   }
 
@@ -63,7 +87,7 @@ public final class ModelZoo {
   public static ModelZoo fromDirectory(Path dir) {
     try {
       return new ModelZoo(dir.toString(), f -> Files.exists(dir.resolve(f)) ? Files.newInputStream(dir.resolve(f)) : null,
-          ZooModel.MEASURED_ON);
+          Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -84,7 +108,7 @@ public final class ModelZoo {
     if (dir != null) return fromDirectory(Path.of(dir));
     if (ModelZoo.class.getResource(RESOURCES + "index.json") != null) {
       try {
-        return new ModelZoo("classpath:" + RESOURCES, f -> ModelZoo.class.getResourceAsStream(RESOURCES + f), ZooModel.MEASURED_ON);
+        return new ModelZoo("classpath:" + RESOURCES, f -> ModelZoo.class.getResourceAsStream(RESOURCES + f), Map.of());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -98,17 +122,27 @@ public final class ModelZoo {
   }
 
   /**
-   * The same traces fitted to another model of the H100 (e.g. recalibrated bandwidths:
-   * {@code zoo.fittedTo(GpuSpec.H100_SXM.withSmBandwidthGBps(75))}); it must have 132 SMs.
+   * The same traces, those measured on {@code measuredGpu.id()} fitted to this model of that GPU
+   * instead of its preset (e.g. recalibrated bandwidths: {@code
+   * zoo.fittedTo(GpuSpec.H100_SXM.withSmBandwidthGBps(75))}); it must have 132 SMs.
    */
   public ModelZoo fittedTo(GpuSpec measuredGpu) {
+    Map<String, GpuSpec> o = new HashMap<>(fitOverrides);
+    o.put(measuredGpu.id(), measuredGpu);
     try {
-      return new ModelZoo(where, loader, measuredGpu);
+      return new ModelZoo(where, loader, o);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** The GPU model that traces measured on GPU {@code gpuId} are fitted to. */
+  public GpuSpec fitGpu(String gpuId) {
+    GpuSpec o = fitOverrides.get(gpuId);
+    return o != null ? o : GpuSpec.byId(gpuId);
+  }
+
+  /** The inference model {@code name} at the paper's shape (an LLM name: its prefill; see {@link #llmRequest}). */
   public static ZooModel inference(String name) { return defaultZoo().model("inference", name); }
 
   public static ZooModel training(String name) { return defaultZoo().model("training", name); }
@@ -118,54 +152,131 @@ public final class ModelZoo {
 
   /**
    * Registers the default zoo's models with {@link ModelLibrary} by name ({@code resnet50},
-   * {@code llama3-8b-decode}, ...), so scenarios can say {@code "model": "resnet50"}: the type
-   * (inference/training) picks the trace, and the batch size must be the one it was measured at.
+   * {@code llama3-8b}, {@code llama3-8b-decode}, ...), so scenarios can say
+   * {@code "model": "resnet50"} with an optional {@code batchSize} and, for an LLM, {@code decodeSteps}.
    */
   public static void registerAll() {
     ModelZoo z = defaultZoo();
-    for (String id : z.ids()) {
-      String name = id.substring(id.indexOf('-') + 1);
-      ModelLibrary.register(name, (type, batch) -> z.kernels(name, type, batch));
+    for (String name : z.names()) ModelLibrary.register(name, (type, batch, decodeSteps) -> z.kernels(name, type, batch, decodeSteps));
+  }
+
+  /** Every name a scenario can use, inference and training. */
+  public List<String> names() {
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    for (Entry e : entries.values()) {
+      out.add(e.name());
+      if (e.phase() != null) out.add(e.model());
+    }
+    return List.copyOf(out);
+  }
+
+  /** As {@link #kernels(String, String, int, Integer)} with the default number of decode steps. */
+  public List<Kernel> kernels(String name, String type, int batchSize) { return kernels(name, type, batchSize, null); }
+
+  /**
+   * The kernels of one request or iteration of {@code name} of kind {@code type} at {@code batchSize}
+   * (0 = the paper's shape). An LLM inference name is a whole request ({@link #llmRequest});
+   * {@code decodeSteps} (null = the trace's default) applies to it only.
+   */
+  public List<Kernel> kernels(String name, String type, int batchSize, Integer decodeSteps) {
+    if ("inference".equals(type) && isLlm(name)) return llmRequest(name, batchSize, decodeSteps == null ? 0 : decodeSteps);
+    if (decodeSteps != null) {
+      throw new IllegalArgumentException("decodeSteps applies to a whole LLM request (" + llmNames() + "), not to " + type
+          + " model '" + name + "'");
+    }
+    return select("inference".equals(type) ? "inference" : type, name, batchSize).kernels();
+  }
+
+  /** Whether {@code name} is an LLM whose inference traces come as prefill and decode phases. */
+  public boolean isLlm(String name) {
+    return entries.values().stream().anyMatch(e -> e.phase() != null && e.model().equals(name));
+  }
+
+  private List<String> llmNames() {
+    return entries.values().stream().filter(e -> e.phase() != null).map(Entry::model).distinct().sorted().toList();
+  }
+
+  /**
+   * One whole request of LLM {@code name}: its prefill (the paper's prompt) and then
+   * {@code decodeSteps} decode steps (0 = the trace's {@code request_decode_steps}, the paper's 128
+   * output tokens), each step the same measured decode trace at {@code batchSize} (0 = the paper's,
+   * batch 1) and the context length it was measured at (1024 tokens: the KV cache grows to 1152
+   * over a request, which the fixed context leaves out; datasets/paper_shapes.py). The decode
+   * steps share the same {@link Kernel} instances, so a request costs one list, not 128 copies.
+   */
+  public List<Kernel> llmRequest(String name, int batchSize, int decodeSteps) {
+    if (decodeSteps < 0) throw new IllegalArgumentException("decodeSteps must be > 0, was " + decodeSteps);
+    ZooModel prefill = select("inference", name + "-prefill", 0);
+    ZooModel decode = select("inference", name + "-decode", batchSize);
+    int steps = decodeSteps > 0 ? decodeSteps : Integer.parseInt(decode.meta().getOrDefault("request_decode_steps", "0"));
+    if (steps <= 0) throw new IllegalStateException(decode.id() + ": no request_decode_steps in its metadata; give decodeSteps");
+    String key = name + "/" + decode.id() + "/" + steps;
+    synchronized (requests) {
+      List<Kernel> r = requests.get(key);
+      if (r != null) return r;
+      List<Kernel> p = prefill.kernels(), d = decode.kernels();
+      Kernel[] all = new Kernel[p.size() + steps * d.size()];
+      int i = 0;
+      for (Kernel k : p) all[i++] = k;
+      for (int s = 0; s < steps; s++) for (Kernel k : d) all[i++] = k;
+      r = List.of(all);
+      requests.put(key, r);
+      return r;
     }
   }
 
   /**
-   * The kernels of model {@code name} of kind {@code type}, which must have been measured at
-   * {@code batchSize}; 0 = the batch size it was measured at.
+   * The trace of {@code name} of {@code kind} at {@code batchSize}: 0 = the paper's shape (or the
+   * only trace); else the one measured at that batch size.
    */
-  public List<Kernel> kernels(String name, String type, int batchSize) {
-    ZooModel m = model(type, name);
-    if (batchSize != 0 && batchSize != m.batchSize()) {
-      throw new IllegalArgumentException(type + " model '" + name + "' was measured at batch size " + m.batchSize()
-          + " (datasets/traces); batch size " + batchSize + " has no trace");
+  public ZooModel select(String kind, String name, int batchSize) {
+    List<Entry> c = entries.values().stream().filter(e -> e.kind().equals(kind) && e.name().equals(name)).toList();
+    if (c.isEmpty()) {
+      List<String> known = entries.values().stream().filter(e -> e.kind().equals(kind)).map(Entry::name).distinct().sorted().toList();
+      throw new IllegalArgumentException("no " + kind + " model '" + name + "' in " + where + " (known: " + known
+          + (kind.equals("inference") && !llmNames().isEmpty() ? ", and the whole LLM requests " + llmNames() : "") + ")");
     }
-    return m.kernels();
+    Entry pick = null;
+    if (batchSize == 0) {
+      pick = c.size() == 1 ? c.get(0) : c.stream().filter(Entry::paperShape).findFirst().orElse(null);
+    } else {
+      List<Entry> atBatch = c.stream().filter(e -> e.batch() == batchSize).toList();
+      pick = atBatch.stream().filter(Entry::paperShape).findFirst().orElse(atBatch.isEmpty() ? null : atBatch.get(0));
+    }
+    if (pick == null) {
+      throw new IllegalArgumentException(kind + " model '" + name + "' has traces at batch size"
+          + (c.size() == 1 ? " " : "s ") + c.stream().map(Entry::batch).sorted().distinct().toList() + " (datasets/traces); "
+          + (batchSize == 0 ? "none is marked as the paper's shape" : "batch size " + batchSize + " has none"));
+    }
+    return get(pick.id());
   }
 
-  /** Ids ({@code inference-resnet50}, ...) of the models in this zoo. */
-  public List<String> ids() { return List.copyOf(files.keySet()); }
+  /** Ids ({@code inference-resnet50-b1}, ...) of the traces in this zoo. */
+  public List<String> ids() { return List.copyOf(entries.keySet()); }
 
-  /** The model {@code kind-name}, e.g. {@code model("training", "vgg19")}. */
+  /** The index.json line of trace {@code id}. */
+  public Entry entry(String id) {
+    Entry e = entries.get(id);
+    if (e == null) throw new IllegalArgumentException("no trace '" + id + "' in " + where + " (known: " + entries.keySet() + ")");
+    return e;
+  }
+
+  /** The model {@code kind-name} at the paper's shape, e.g. {@code model("training", "vgg19")}. */
   public ZooModel model(String kind, String name) {
-    String id = kind + "-" + name;
-    if (!files.containsKey(id)) {
-      List<String> known = files.keySet().stream().filter(i -> i.startsWith(kind + "-"))
-          .map(i -> i.substring(kind.length() + 1)).toList();
-      throw new IllegalArgumentException("no " + kind + " trace '" + name + "' in " + where + " (known: " + known + ")");
-    }
-    return get(id);
+    if (kind.equals("inference") && isLlm(name)) return select(kind, name + "-prefill", 0);
+    return select(kind, name, 0);
   }
 
   public synchronized ZooModel get(String id) {
     ZooModel m = models.get(id);
     if (m != null) return m;
-    String file = files.get(id);
-    if (file == null) throw new IllegalArgumentException("no trace '" + id + "' in " + where + " (known: " + files.keySet() + ")");
-    try (InputStream raw = loader.open(file)) {
-      if (raw == null) throw new IOException(where + ": index.json lists " + file + " but it is missing");
-      m = new ZooModel(ModelTrace.read(new GZIPInputStream(raw), where + "/" + file), gpu, this::prior);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Entry e = entry(id);
+    try (InputStream raw = loader.open(e.file())) {
+      if (raw == null) throw new IOException(where + ": index.json lists " + e.file() + " but it is missing");
+      m = new ZooModel(ModelTrace.read(new GZIPInputStream(raw), where + "/" + e.file()), fitGpu(e.gpu()),
+          name -> prior(e.gpu(), name));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
     }
     models.put(id, m);
     return m;
@@ -173,37 +284,42 @@ public final class ModelZoo {
 
   /**
    * Median fitted (compute share, memory share) of the kernels of this name whose scaling was
-   * measured, over all models; null if none was. The prior for kernels measured only on the whole GPU.
+   * measured, over the models measured on the same GPU; null if none was. The prior for kernels
+   * measured only on the whole GPU.
    */
-  double[] prior(String kernelName) {
-    Map<String, double[]> p = priors;
+  double[] prior(String gpuId, String kernelName) {
+    Map<String, Map<String, double[]>> p = priors;
     if (p == null) {
       synchronized (this) {
         if (priors == null) priors = buildPriors();
         p = priors;
       }
     }
-    return p.get(kernelName);
+    return p.getOrDefault(gpuId, Map.of()).get(kernelName);
   }
 
-  private Map<String, double[]> buildPriors() {
-    Map<String, List<double[]>> shares = new HashMap<>();
-    for (String id : files.keySet()) {
-      ZooModel m = get(id);
+  private Map<String, Map<String, double[]>> buildPriors() {
+    Map<String, Map<String, List<double[]>>> shares = new HashMap<>();
+    for (Entry e : entries.values()) {
+      ZooModel m = get(e.id());
       for (ZooModel.Fitted f : m.fittedMeasuredOnly()) {
-        shares.computeIfAbsent(f.record().name(), k -> new ArrayList<>())
+        shares.computeIfAbsent(e.gpu(), k -> new HashMap<>()).computeIfAbsent(f.record().name(), k -> new ArrayList<>())
             .add(new double[] {f.fit().computeShare(), f.fit().memoryShare()});
       }
     }
-    Map<String, double[]> out = new HashMap<>();
-    shares.forEach((name, list) -> out.put(name, new double[] {
-        median(list.stream().mapToDouble(x -> x[0]).toArray()), median(list.stream().mapToDouble(x -> x[1]).toArray())}));
+    Map<String, Map<String, double[]>> out = new HashMap<>();
+    shares.forEach((gpu, byName) -> {
+      Map<String, double[]> o = new HashMap<>();
+      byName.forEach((name, list) -> o.put(name, new double[] {
+          median(list.stream().mapToDouble(x -> x[0]).toArray()), median(list.stream().mapToDouble(x -> x[1]).toArray())}));
+      out.put(gpu, o);
+    });
     return out;
   }
 
   /**
    * One row per model, for notebooks: kernel count, measured kernel time per request/iteration,
-   * the modeled H100's time for it (sum of ideal latencies on all 66 TPCs) and their difference,
+   * the modeled time for it on the GPU it was measured on (sum of ideal latencies on all TPCs) and their difference,
    * the share of kernel time in kernels that saturate early (within 10% of the whole-GPU latency
    * on half of the SMs), how much of the time had measured scaling, the fit's error, the share of
    * time in kernels whose grid is sized to the GPU's SM count, and the modeled/measured aggregate
@@ -213,6 +329,7 @@ public final class ModelZoo {
     StringColumn id = StringColumn.create("id");
     StringColumn kind = StringColumn.create("kind");
     StringColumn model = StringColumn.create("model");
+    StringColumn measuredOn = StringColumn.create("gpu");
     IntColumn batch = IntColumn.create("batch");
     IntColumn kernels = IntColumn.create("kernels");
     DoubleColumn ms = DoubleColumn.create("kernel_ms");
@@ -233,10 +350,11 @@ public final class ModelZoo {
       id.append(i);
       kind.append(m.kind());
       model.append(m.model());
+      measuredOn.append(m.gpu().id());
       batch.append(m.batchSize());
       kernels.append(m.records().size());
       double measuredMs = m.measuredKernelMs();
-      double modeledMs = m.modeledKernelMs(gpu, gpu.tpcCount());
+      double modeledMs = m.modeledKernelMs(m.gpu(), m.gpu().tpcCount());
       ms.append(measuredMs);
       modeled.append(modeledMs);
       errPct.append(100 * (modeledMs - measuredMs) / measuredMs);
@@ -251,7 +369,7 @@ public final class ModelZoo {
       span.append(m.requestSpanMs());
       host.append(m.hostWallMs());
     }
-    return Table.create("model zoo (" + gpu.id() + ")", id, kind, model, batch, kernels, ms, modeled, errPct, early,
+    return Table.create("model zoo (each trace fitted to the GPU it was measured on)", id, kind, model, measuredOn, batch, kernels, ms, modeled, errPct, early,
         medianUs, measured, fitErr, sized, at128, at64, at8, span, host);
   }
 }

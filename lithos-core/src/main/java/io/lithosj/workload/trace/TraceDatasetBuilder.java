@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lithosj.gpu.GpuSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
@@ -37,7 +38,13 @@ import java.util.zip.GZIPOutputStream;
  * whole GPU and at {@value #MIN_PARTIAL_POINTS} or more other SM counts (the others stay empty): SM
  * occupancy runs whose convolution backward stalls below 96 SMs (datasets/traces/PROVENANCE.md).
  *
- * <p>Usage: {@code java ... TraceDatasetBuilder datasets/traces/raw datasets/traces}
+ * <p>Each trace records the GPU it was measured on ({@code measured_on}, the {@link GpuSpec} id
+ * matching the manifest's device name), and index.json its kind, model, batch size, GPU, whether
+ * it is the paper's shape and, for an LLM, its phase (from the manifest's records: see
+ * datasets/merge_manifests.py), which {@link ModelZoo} selects by.
+ *
+ * <p>Usage: {@code java ... TraceDatasetBuilder datasets/traces/raw-h200 datasets/traces/raw-h100 datasets/traces}
+ * (one or more raw folders, each with its manifest.json; then the output folder)
  */
 public final class TraceDatasetBuilder {
   static final double AGREE_REL = 0.25;
@@ -51,11 +58,13 @@ public final class TraceDatasetBuilder {
                       int rejectedPairs) {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: TraceDatasetBuilder <raw folder> <output folder>");
+    if (args.length < 2) {
+      System.err.println("usage: TraceDatasetBuilder <raw folder>... <output folder>");
       System.exit(2);
     }
-    List<Built> built = new TraceDatasetBuilder().buildAll(Path.of(args[0]), Path.of(args[1]));
+    List<Path> raws = new ArrayList<>();
+    for (int i = 0; i < args.length - 1; i++) raws.add(Path.of(args[i]));
+    List<Built> built = new TraceDatasetBuilder().buildAll(raws, Path.of(args[args.length - 1]));
     for (Built b : built) {
       ModelTrace t = b.trace();
       System.out.printf(Locale.ROOT, "%-30s %6d kernels %9.3f ms  scaling %s  rejected %d%n", t.id(),
@@ -63,17 +72,28 @@ public final class TraceDatasetBuilder {
     }
   }
 
-  public List<Built> buildAll(Path raw, Path out) throws IOException {
-    JsonNode manifest = json.readTree(raw.resolve("manifest.json").toFile());
-    List<String> ids = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, "*.trace.json.gz")) {
-      for (Path p : ds) ids.add(p.getFileName().toString().replace(".trace.json.gz", ""));
+  public List<Built> buildAll(Path raw, Path out) throws IOException { return buildAll(List.of(raw), out); }
+
+  /** Every trace of every raw folder into one dataset (ids must be unique across the folders). */
+  public List<Built> buildAll(List<Path> raws, Path out) throws IOException {
+    Map<String, Path> rawOf = new java.util.TreeMap<>();
+    Map<Path, JsonNode> manifests = new LinkedHashMap<>();
+    for (Path raw : raws) {
+      manifests.put(raw, json.readTree(raw.resolve("manifest.json").toFile()));
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, "*.trace.json.gz")) {
+        for (Path p : ds) {
+          Path before = rawOf.put(p.getFileName().toString().replace(".trace.json.gz", ""), raw);
+          if (before != null) throw new IOException(p.getFileName() + " is in both " + before + " and " + raw);
+        }
+      }
     }
-    ids.sort(null);
     Files.createDirectories(out);
     List<Built> all = new ArrayList<>();
     ArrayNode index = json.createArrayNode();
-    for (String id : ids) {
+    for (Map.Entry<String, Path> r : rawOf.entrySet()) {
+      String id = r.getKey();
+      Path raw = r.getValue();
+      JsonNode manifest = manifests.get(raw);
       Built b = build(raw, id, manifest.path("models").path(id), manifest.path("env"));
       try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out.resolve(id + ".csv.gz")))) {
         b.trace().write(o);
@@ -82,7 +102,12 @@ public final class TraceDatasetBuilder {
       e.put("id", id);
       e.put("file", id + ".csv.gz");
       e.put("kind", b.trace().meta().get("kind"));
-      e.put("model", b.trace().meta().get("model"));
+      Map<String, String> m = b.trace().meta();
+      e.put("model", m.get("model"));
+      if (m.containsKey("batch")) e.put("batch", Integer.parseInt(m.get("batch")));
+      e.put("gpu", m.get("measured_on"));
+      e.put("paperShape", Boolean.parseBoolean(m.getOrDefault("paper_shape", "false")));
+      if (m.containsKey("phase")) e.put("phase", m.get("phase"));
       e.put("kernels", b.trace().kernels().size());
       e.put("kernelMs", Math.round(b.trace().kernelUs()) / 1000.0);
       all.add(b);
@@ -157,6 +182,9 @@ public final class TraceDatasetBuilder {
     meta.put("gpu", env.path("gpu").asText() + ", driver " + driverOf(env) + ", CUDA " + env.path("torch_cuda").asText()
         + ", PyTorch " + env.path("torch").asText());
     meta.put("measured", env.path("date_utc").asText());
+    GpuSpec on = GpuSpec.presetForDeviceName(env.path("gpu").asText());
+    if (on == null) throw new IOException(id + ": no GPU preset matches the manifest's device '" + env.path("gpu").asText() + "'");
+    meta.put("measured_on", on.id());
     return new Built(new ModelTrace(meta, rows), requests.size(), trace.unassignedCount(), paired, rejected);
   }
 

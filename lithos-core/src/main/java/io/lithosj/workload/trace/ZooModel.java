@@ -18,8 +18,8 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * One model of the {@link ModelZoo}: a request (inference) or iteration (training) measured on an
- * H100, as modeled kernels that a {@link Workload} or {@link TenantSpec} is built from.
+ * One model of the {@link ModelZoo}: a request (inference) or iteration (training) measured on one
+ * GPU (an H200 or an H100), as modeled kernels that a {@link Workload} or {@link TenantSpec} is built from.
  *
  * <p>Each kernel keeps its real grid, block, registers and shared memory; its {@link WorkProfile}
  * is fitted with {@link ScalingFit} to the measured whole-GPU latency and to the latencies
@@ -29,9 +29,6 @@ import tech.tablesaw.api.Table;
  * compute-bound; {@link Fitted#basis()} says which.
  */
 public final class ZooModel {
-  /** The GPU the traces were measured on: the default model of it, which fits refer to. */
-  public static final GpuSpec MEASURED_ON = GpuSpec.H100_SXM;
-
   /** How a kernel's work profile was obtained. */
   public enum Basis { MEASURED, PRIOR_SAME_NAME, PRIOR_COMPUTE_BOUND }
 
@@ -56,7 +53,7 @@ public final class ZooModel {
   }
 
   public String id() { return trace.id(); }
-  /** The model of the measured GPU the kernels are fitted to. */
+  /** The model of the GPU the trace was measured on, which the kernels are fitted to. */
   public GpuSpec gpu() { return gpu; }
   public String model() { return trace.meta().getOrDefault("model", id()); }
   public String kind() { return trace.meta().getOrDefault("kind", "?"); }
@@ -151,7 +148,14 @@ public final class ZooModel {
   public double requestSpanMs() { return Double.parseDouble(trace.meta().getOrDefault("request_span_us", "NaN")) / 1000.0; }
 
   /** Wall time of one request/iteration measured with CUDA events, host launch overhead included, ms. */
-  public double hostWallMs() { return Double.parseDouble(trace.meta().getOrDefault("iteration_ms_events", "NaN")); }
+  public double hostWallMs() { return metaMs("iteration_ms_events"); }
+
+  /** A number of the trace's metadata (e.g. {@code request_wall_ms_graph}); NaN when absent. */
+  public double metaMs(String key) {
+    String v = trace.meta().get(key);
+    if (v == null || v.isEmpty() || v.equals("null")) return Double.NaN;
+    return Double.parseDouble(v);
+  }
 
   /** Share of the whole-GPU kernel time in kernels whose scaling was measured (not a prior). */
   public double measuredScalingShare() {
