@@ -174,11 +174,15 @@ class ChromeTraceImporterTest {
 
   /** Where the raw measurements are, from the module folder or the repository root. */
   static final class RawData {
-    static Path dir() {
-      for (Path p : List.of(Path.of("../datasets/traces/raw"), Path.of("datasets/traces/raw"))) {
+    /** The H100's (the traces the real/ scenarios pin). */
+    static Path dir() { return dir("raw-h100"); }
+
+    /** {@code datasets/traces/<name>}: raw-h100 or raw-h200. */
+    static Path dir(String name) {
+      for (Path p : List.of(Path.of("../datasets/traces", name), Path.of("datasets/traces", name))) {
         if (p.resolve("manifest.json").toFile().exists()) return p;
       }
-      throw new IllegalStateException("datasets/traces/raw not found from " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException("datasets/traces/" + name + " not found from " + Path.of("").toAbsolutePath());
     }
   }
 }

@@ -83,11 +83,15 @@ class DatasetFilesTest {
 
   @Test
   void rebuildingFromTheRawFilesGivesTheCommittedDataset(@TempDir Path tmp) throws IOException {
-    Path raw = ChromeTraceImporterTest.RawData.dir();
-    Path committed = raw.getParent();
-    TraceDatasetBuilder b = new TraceDatasetBuilder();
-    var manifest = new ObjectMapper().readTree(raw.resolve("manifest.json").toFile());
-    for (String id : List.of("inference-resnet50", "training-vgg19")) {
+    // one H100 trace measured whole, one of each GPU from partial runs (ResNet-50 on the H200:
+    // forward, no-cuDNN and SM-occupancy parts)
+    for (String[] c : List.of(new String[] {"raw-h100", "inference-resnet50"}, new String[] {"raw-h100", "training-vgg19"},
+        new String[] {"raw-h200", "training-resnet50-b184"})) {
+      Path raw = ChromeTraceImporterTest.RawData.dir(c[0]);
+      Path committed = raw.getParent();
+      TraceDatasetBuilder b = new TraceDatasetBuilder();
+      var manifest = new ObjectMapper().readTree(raw.resolve("manifest.json").toFile());
+      String id = c[1];
       TraceDatasetBuilder.Built built = b.build(raw, id, manifest.path("models").path(id), manifest.path("env"));
       ModelTrace expected;
       try (InputStream in = new GZIPInputStream(Files.newInputStream(committed.resolve(id + ".csv.gz")))) {
