@@ -125,7 +125,7 @@ class ModelZooTest {
   /**
    * The fitted kernels against the green-context (and SM-occupancy) measurements, in aggregate over
    * each model, from half of the GPU down to 8 SMs. Measured with the probe-calibrated per-SM
-   * bandwidth: 0.94-1.13 for every model except the LLM decode steps (memory-bound on few SMs:
+   * bandwidth: 0.93-1.09 for every model except the LLM decode steps (memory-bound on few SMs:
    * Llama-3 up to 1.23, GPT-J 1.17 on 8 SMs).
    */
   @Test
