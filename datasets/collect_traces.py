@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Kernel traces of the LithOS paper's models, measured on one NVIDIA GPU.
 
-For every model (random weights, built from configs only: nothing is downloaded):
-  1. build it on the GPU, warm it up, time one request/iteration with CUDA events;
+The models and their shapes are the paper's (paper_shapes.py, Tables 1-2); ids carry the shape
+(training-vgg19-b120, inference-resnet50-b1, inference-llama3-8b-prefill-p1024,
+inference-llama3-8b-decode-b1). For every model (random weights, built from configs only: nothing
+is downloaded):
+  1. build it on the GPU, warm it up, time one request/iteration with CUDA events
+     (iteration_ms_events) and record the peak memory (peak_memory_gib);
   2. profile 1 warm-up + N requests/iterations on the whole GPU with torch.profiler (CPU + CUDA)
      and keep the Chrome trace, filtered to kernels, memcpy/memset, their launch calls and the
      user annotations (ProfilerStep#k and one record_function range per request/iteration);
   3. run the same request/iteration again on several SM counts (and once more on the whole GPU),
      profiling CUDA activity only, and record every kernel's duration by its position in the
-     sequence (iterations are separated by a marker kernel, torch.cuda._sleep). The SMs are
+     sequence (iterations are separated by a marker kernel, torch.cuda._sleep). Inference only,
+     afterwards: the request's wall time eager and replayed as a CUDA graph, and the eager host
+     launch gap per kernel (launch_costs). The SMs are
      restricted (--method) either
        green:  inside CUDA green contexts of n SMs (cuDNN's convolution backward fails there), or
        occupy: in the primary context, on one stream, while blocker blocks (occupy_sms.cu: one
@@ -29,6 +35,8 @@ Files written to --work (and packed into --out after every model, in parts of at
   placement check per SM count, the free SMs of every run and the calibration probe per SM count)
 
 Usage (on the GPU host):  PYTHONUNBUFFERED=1 python3 collect_traces.py --work /tmp/lt --out $OUT
+  (collect-h200.sh: the H200 collection as several processes; merge_manifests.py joins their manifests
+  and adds the paper-shape fields that ModelZoo selects by)
   SM occupancy: add --method occupy --models <ids> (needs occupy_sms.ptx next to this script, or --ptx)
 """
 import argparse
