@@ -14,8 +14,8 @@ import java.util.Locale;
  * @param smBandwidthGBps   DRAM bandwidth one SM can draw at most (its outstanding loads bound it),
  *                          which is why a streaming kernel needs many TPCs to saturate DRAM
  * @param launchOverheadUs  time from a launch call until the first block can start
- * @param computeScale      how long a block's compute takes here relative to the H100, where the
- *                          model traces were measured (1 on the H100)
+ * @param computeScale      how long a block's compute takes here relative to the H100's processor,
+ *                          where the model traces were measured (1 on the H100 and the H200)
  */
 public record GpuSpec(
     String id,
