@@ -184,7 +184,7 @@ public final class ModelZoo {
       throw new IllegalArgumentException("decodeSteps applies to a whole LLM request (" + llmNames() + "), not to " + type
           + " model '" + name + "'");
     }
-    return select("inference".equals(type) ? "inference" : type, name, batchSize).kernels();
+    return select(type, name, batchSize).kernels();
   }
 
   /** Whether {@code name} is an LLM whose inference traces come as prefill and decode phases. */
