@@ -13,11 +13,28 @@ import java.util.function.BiFunction;
 public final class ModelLibrary {
   /** (type: inference|training, batchSize) → the kernels of one request or iteration. */
   private static final Map<String, BiFunction<String, Integer, List<Kernel>>> MODELS = new TreeMap<>();
+  /** (type, batchSize) → eager host time per kernel measured with the model's trace, µs (NaN if none). */
+  private static final Map<String, BiFunction<String, Integer, Double>> HOST_LAUNCH = new TreeMap<>();
 
   private ModelLibrary() {}
 
   public static synchronized void register(String model, BiFunction<String, Integer, List<Kernel>> source) {
     MODELS.put(model, source);
+  }
+
+  /** Registers where the model's eager host cost per kernel comes from (see {@link #hostLaunchUs}). */
+  public static synchronized void registerHostLaunch(String model, BiFunction<String, Integer, Double> source) {
+    HOST_LAUNCH.put(model, source);
+  }
+
+  /**
+   * The eager host time per kernel measured for this model (its trace), µs; NaN if none was
+   * registered. Call after {@link #kernels} succeeded for the same arguments.
+   */
+  public static synchronized double hostLaunchUs(String model, String type, int batchSize) {
+    loadDefaults();
+    var src = HOST_LAUNCH.get(model);
+    return src == null ? Double.NaN : src.apply(type, batchSize);
   }
 
   public static synchronized List<Kernel> kernels(String model, String type, int batchSize) {

@@ -126,6 +126,7 @@ public final class ModelZoo {
     for (String id : z.ids()) {
       String name = id.substring(id.indexOf('-') + 1);
       ModelLibrary.register(name, (type, batch) -> z.kernels(name, type, batch));
+      ModelLibrary.registerHostLaunch(name, (type, batch) -> z.model(type, name).hostLaunchUsPerKernel());
     }
   }
 
@@ -228,6 +229,7 @@ public final class ModelZoo {
     DoubleColumn at8 = DoubleColumn.create("modeled_over_measured_sm8");
     DoubleColumn span = DoubleColumn.create("request_span_ms");
     DoubleColumn host = DoubleColumn.create("host_wall_ms");
+    DoubleColumn hostLaunch = DoubleColumn.create("host_launch_us_per_kernel");
     for (String i : ids()) {
       ZooModel m = get(i);
       id.append(i);
@@ -250,8 +252,9 @@ public final class ModelZoo {
       at8.append(m.modeledOverMeasuredAt(8));
       span.append(m.requestSpanMs());
       host.append(m.hostWallMs());
+      hostLaunch.append(m.hostLaunchUsPerKernel());
     }
     return Table.create("model zoo (" + gpu.id() + ")", id, kind, model, batch, kernels, ms, modeled, errPct, early,
-        medianUs, measured, fitErr, sized, at128, at64, at8, span, host);
+        medianUs, measured, fitErr, sized, at128, at64, at8, span, host, hostLaunch);
   }
 }
