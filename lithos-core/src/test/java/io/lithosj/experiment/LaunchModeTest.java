@@ -131,4 +131,37 @@ class LaunchModeTest {
       assertEquals(Runner.run(s.withPolicy("lithos")).toCsv(), Runner.run(s.withPolicy("lithos")).toCsv(), mode);
     }
   }
+
+  @Test
+  void theRunnerAppliesTheSameRecurrenceAsTheSoloModel() {
+    // alternating long and short kernels: the host runs ahead in the long ones and falls behind in the short ones
+    Scenario.KernelConfig lng = new Scenario.KernelConfig("long", 132, 256, 32, 0, 50.0, 0.0, 0.9, 1);
+    Scenario.KernelConfig shrt = new Scenario.KernelConfig("short", 132, 256, 32, 0, 3.0, 0.0, 0.9, 6);
+    List<Scenario.KernelConfig> ks = new ArrayList<>();
+    for (int i = 0; i < 10; i++) { ks.add(lng); ks.add(shrt); }
+    Scenario.TenantConfig t = new Scenario.TenantConfig("svc", Priority.HP, null, null, "inference", "trace", null,
+        List.of(1.0), null, null, ks);
+    for (Scenario.TenantConfig c : List.of(t.withLaunch("graph", null), t.withLaunch("eager", 12.0))) {
+      Scenario s = scenario(List.of(c), 20).withDurationMs(20, 0);
+      TenantSpec spec = s.tenantSpecs().get(0);
+      GpuSpec g = s.gpuSpec();
+      double[] us = spec.workload().kernels().stream().mapToDouble(k -> k.idealLatencyUs(g, g.tpcCount())).toArray();
+      double expectedMs = spec.launch().soloRequestUs(us, g.launchOverheadUs()) / 1000;
+      assertEquals(expectedMs, Runner.run(s).tenant("svc").p50Ms(), 0.002 * expectedMs, c.launch());
+    }
+  }
+
+  @Test
+  void theHostRunsAheadAtMostTheLaunchQueue() {
+    // 1100 long kernels let the host run ahead; then 3000 short ones, each shorter than a host launch
+    double[] d = new double[4100];
+    for (int i = 0; i < d.length; i++) d[i] = i < 1100 ? 100 : 1;
+    double bounded = Launch.eager(5).soloRequestUs(d, 7.5);
+    // unbounded, the host would have issued all 4100 kernels long before the long ones end
+    double gpuBound = 1100 * 100 + 3000 * (1 + Launch.QUEUED_STREAM_GAP_US) + 7.5 + 1099 * Launch.QUEUED_STREAM_GAP_US;
+    assertTrue(bounded > gpuBound + 1000, "the queue throttles the host: " + bounded + " vs " + gpuBound + " us");
+    // the last 4100 - 1100 - 1024 kernels are issued at the host's pace after the long ones
+    double hostBound = 1100 * 100 + 1099 * Launch.QUEUED_STREAM_GAP_US + 7.5 + (4100 - 1100 - Launch.LAUNCH_QUEUE_DEPTH) * 5.0;
+    assertEquals(hostBound, bounded, 0.01 * hostBound);
+  }
 }
