@@ -23,6 +23,14 @@ public interface GpuBackend extends AutoCloseable {
   void launch(Atom atom);
 
   /**
+   * Queue an atom whose blocks may start {@code waitUs} after now (at the earliest) instead of the
+   * GPU's launch overhead: the gap of a graph-launched or already queued kernel, or a subgraph
+   * launch ({@link io.lithosj.workload.Launch}). A real GPU pays its own costs: the default ignores
+   * {@code waitUs}.
+   */
+  default void launch(Atom atom, double waitUs) { launch(atom); }
+
+  /**
    * Kill an atom (REEF-style reset): blocks not yet started are dropped, running ones are killed and
    * their work lost. The listener hears {@link AtomListener#onAtomAborted}. No effect on finished atoms.
    */

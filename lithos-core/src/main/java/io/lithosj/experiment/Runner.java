@@ -2,6 +2,7 @@ package io.lithosj.experiment;
 
 import io.lithosj.backend.AtomListener;
 import io.lithosj.backend.AtomResult;
+import io.lithosj.backend.DispatchModel;
 import io.lithosj.backend.GpuBackend;
 import io.lithosj.backend.Telemetry;
 import io.lithosj.backend.cuda.CudaBackend;
@@ -74,11 +75,14 @@ public final class Runner implements PolicyContext, AtomListener {
     long wallStart = System.nanoTime();
     gpu.setListener(this);
     double warmup = scenario.warmupMsOrDefault();
+    // the CUDA backend (and the modeled GPU with its dispatch) launches every atom itself
+    boolean ownLaunches = gpu instanceof CudaBackend || !scenario.dispatchModel().equals(DispatchModel.HARDWARE);
     for (int i = 0; i < tenants.size(); i++) {
       runtimes.add(new TenantRuntime(i, tenants.get(i), new TenantRuntime.Clock() {
         @Override public double nowMs() { return gpu.nowMs(); }
         @Override public void at(double ms, Runnable r) { gpu.at(ms, r); }
-      }, this::submit, scenario.seedOrDefault(), warmup, () -> nextLaunchId++));
+      }, this::submit, scenario.seedOrDefault(), warmup, () -> nextLaunchId++,
+          new KernelIssuer(tenants.get(i).launch(), ownLaunches, gpu.spec().launchOverheadUs())));
     }
     policy.start(this);
     runtimes.forEach(TenantRuntime::start);
@@ -164,7 +168,7 @@ public final class Runner implements PolicyContext, AtomListener {
   @Override
   public void launch(Atom atom) {
     tracker.launched(atom);
-    gpu.launch(atom);
+    gpu.launch(atom, runtimes.get(atom.tenant()).issuer.atomWaitUs(atom, gpu.nowMs()));
   }
 
   @Override public void abort(Atom atom) { gpu.abort(atom); }

@@ -7,6 +7,7 @@ import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
 import io.lithosj.os.Policies;
 import io.lithosj.workload.Arrivals;
+import io.lithosj.workload.Launch;
 import io.lithosj.workload.ModelLibrary;
 import io.lithosj.workload.Priority;
 import io.lithosj.workload.TenantSpec;
@@ -65,22 +66,49 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type,
                              String arrivals, Double ratePerSec, List<Double> arrivalMs, Integer batchSize,
-                             String model, List<KernelConfig> kernels, Double load, Integer decodeSteps) {
-    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
-                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
-                        List<KernelConfig> kernels, Double load) {
-      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, load, null);
-    }
-
+                             String model, List<KernelConfig> kernels, Double load, Integer decodeSteps,
+                             String launch, Double hostLaunchUs) {
     /**
      * {@code load}: Poisson arrivals at this fraction of the tenant's solo capacity on the
-     * scenario's GPU (1 / its request's ideal latency on the whole GPU, launch overheads included),
-     * so one file offers the same relative load on every GPU. Excludes {@code ratePerSec}.
+     * scenario's GPU (1 / its request's latency alone on the whole GPU, launch costs of its launch
+     * mode included), so one file offers the same relative load on every GPU. Excludes {@code ratePerSec}.
+     *
+     * <p>{@code launch}: {@code graph} (default for inference: the whole request queued at once, as
+     * TensorRT / ONNX Runtime / TensorRT-LLM engines and CUDA graph replay do) or {@code eager}
+     * (default for training: a host thread issues each kernel, {@code hostLaunchUs} of host time
+     * each; a model's default is measured from its trace, inline kernels default to
+     * {@link Launch#DEFAULT_EAGER_HOST_US}). See {@link Launch}.
      */
     public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
                         Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
+                        List<KernelConfig> kernels, Double load) {
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, load, null, null, null);
+    }
+
+    /** With the LLM request length ({@code decodeSteps}), default launch. */
+    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
+                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
+                        List<KernelConfig> kernels, Double load, Integer decodeSteps) {
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, load, decodeSteps, null, null);
+    }
+
+    /** With a launch mode, default LLM request length. */
+    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
+                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
+                        List<KernelConfig> kernels, Double load, String launch, Double hostLaunchUs) {
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, load, null, launch, hostLaunchUs);
+    }
+
+    public TenantConfig(String name, Priority priority, Double sloMs, Integer tpcQuota, String type, String arrivals,
+                        Double ratePerSec, List<Double> arrivalMs, Integer batchSize, String model,
                         List<KernelConfig> kernels) {
-      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, null);
+      this(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model, kernels, null, null, null, null);
+    }
+
+    /** This tenant launched another way ({@code graph} or {@code eager}; {@code hostLaunchUs} null = the default). */
+    public TenantConfig withLaunch(String mode, Double hostUs) {
+      return new TenantConfig(name, priority, sloMs, tpcQuota, type, arrivals, ratePerSec, arrivalMs, batchSize, model,
+          kernels, load, decodeSteps, mode, hostUs);
     }
   }
 
@@ -139,7 +167,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (from == to || tenants == null) return moved;
     return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
-            c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load(), c.decodeSteps())).toList());
+            c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load(), c.decodeSteps(), c.launch(), c.hostLaunchUs())).toList());
   }
   public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
   public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
@@ -171,8 +199,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
           Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
           k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
           .toList();
+      Launch l = specs.get(i).launch(); // a model's measured host cost stays with its kernels
       out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
-          c.arrivalMs(), c.batchSize(), null, ks, c.load()));
+          c.arrivalMs(), c.batchSize(), null, ks, c.load(), null, l.mode().id(), l.isEager() ? l.hostLaunchUs() : null));
     }
     if (out.equals(tenants)) throw new IllegalArgumentException("no tenant '" + tenant + "' in " + nameOrDefault());
     return withTenants(out);
@@ -182,7 +211,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withArrivals(String tenant, String arrivalsKind, Double ratePerSec) {
     return withTenants(tenants.stream().map(c -> !c.name().equals(tenant) ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), arrivalsKind, ratePerSec,
-            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps())).toList());
+            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps(), c.launch(), c.hostLaunchUs())).toList());
   }
 
   /** Only the tenants named (e.g. one tenant alone, for its solo baseline). */
@@ -253,47 +282,87 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     // absent: 1 for explicit kernels, the traced batch for a model (0 tells the library so)
     int batch = c.batchSize() != null ? c.batchSize() : c.model() != null ? 0 : 1;
     if (c.batchSize() != null && batch < 1) throw new ScenarioException(at + ".batchSize", "must be >= 1, was " + batch);
+    if (!"inference".equals(type) && !"training".equals(type)) {
+      throw new ScenarioException(at + ".type", "must be 'inference' or 'training', was '" + type + "'");
+    }
     if (c.decodeSteps() != null) {
       if (c.decodeSteps() < 1) throw new ScenarioException(at + ".decodeSteps", "must be > 0, was " + c.decodeSteps());
       if (c.model() == null) throw new ScenarioException(at + ".decodeSteps", "applies to an LLM 'model' only, not to 'kernels'");
       if (!"inference".equals(type)) throw new ScenarioException(at + ".decodeSteps", "applies to inference (a request), not to " + type);
     }
     List<Kernel> kernels = kernels(at, c, type, batch);
+    Launch launch = launch(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
-      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, dispatch)), batch);
-    } else if ("training".equals(type)) {
+      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, dispatch, launch)), batch);
+    } else {
       if (c.arrivals() != null || c.ratePerSec() != null || c.load() != null) {
         throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
       }
       w = new Workload.Training(kernels, batch);
-    } else {
-      throw new ScenarioException(at + ".type", "must be 'inference' or 'training', was '" + type + "'");
     }
-    return new TenantSpec(c.name(), prio, slo, quota, w);
+    return new TenantSpec(c.name(), prio, slo, quota, w, launch);
+  }
+
+  /** {@code launch} and {@code hostLaunchUs}: the mode (default by type) and, for eager, the host cost per kernel. */
+  private static Launch launch(String at, TenantConfig c, String type, int batch) {
+    Launch.Mode mode;
+    try {
+      mode = c.launch() == null ? ("inference".equals(type) ? Launch.Mode.GRAPH : Launch.Mode.EAGER) : Launch.Mode.parse(c.launch());
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(at + ".launch", e.getMessage());
+    }
+    if (mode == Launch.Mode.GRAPH) {
+      if (c.hostLaunchUs() != null) {
+        throw new ScenarioException(at + ".hostLaunchUs", "applies to eager launch only; this tenant is graph-launched"
+            + (c.launch() == null ? " (the default for inference: add \"launch\": \"eager\")" : ""));
+      }
+      return Launch.GRAPH;
+    }
+    if (c.hostLaunchUs() != null) {
+      double h = c.hostLaunchUs();
+      if (!(h >= 0) || !Double.isFinite(h)) throw new ScenarioException(at + ".hostLaunchUs", "must be >= 0 (µs of host time per kernel), was " + h);
+      return Launch.eager(h);
+    }
+    double measured = c.model() == null ? Double.NaN : ModelLibrary.hostLaunchUs(c.model(), type, batch);
+    return Launch.eager(Double.isNaN(measured) ? Launch.DEFAULT_EAGER_HOST_US : measured);
   }
 
   /** Turns {@code load} into the Poisson rate it means on this GPU. */
-  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, DispatchModel dispatch) {
+  private static TenantConfig withLoadRate(String at, TenantConfig c, List<Kernel> kernels, GpuSpec g, DispatchModel dispatch,
+                                           Launch launch) {
     if (c.load() == null) return c;
     if (c.ratePerSec() != null) throw new ScenarioException(at + ".load", "give either 'load' or 'ratePerSec', not both");
     if (c.arrivals() != null && !"poisson".equals(c.arrivals())) {
       throw new ScenarioException(at + ".load", "load sets Poisson arrivals; arrivals is '" + c.arrivals() + "'");
     }
     if (!(c.load() > 0 && c.load() <= 1)) throw new ScenarioException(at + ".load", "must be in (0, 1], was " + c.load());
-    double requestMs = soloRequestMs(kernels, g, dispatch);
+    double requestMs = soloRequestMs(kernels, g, dispatch, launch);
     return new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson",
-        c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps());
+        c.load() * 1000.0 / requestMs, c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null, c.decodeSteps(), c.launch(), c.hostLaunchUs());
   }
 
   /**
-   * A request's latency alone on the whole GPU: its kernels' ideal latencies plus, per kernel, one
-   * launch overhead and the host path's wait for the completion.
+   * A request's latency alone on the whole GPU, launched as {@code launch} says
+   * ({@link Launch#soloRequestUs}): its kernels' ideal latencies, each followed by the host path's
+   * wait for its completion, plus the mode's costs (graph: one launch and a graph gap per kernel;
+   * eager: host issue and launch latency or stream gap per kernel). Under the CUDA backend's
+   * dispatch every kernel is a launch of its own, as {@code KernelIssuer} charges it there.
    */
-  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel dispatch) {
-    double us = 0;
-    for (Kernel k : kernels) us += k.idealLatencyUs(g, g.tpcCount()) + g.launchOverheadUs() + dispatch.perKernelUs();
-    return us / 1000.0;
+  public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel dispatch, Launch launch) {
+    double[] us = new double[kernels.size()];
+    for (int i = 0; i < us.length; i++) us[i] = kernels.get(i).idealLatencyUs(g, g.tpcCount()) + dispatch.perKernelUs();
+    if (!dispatch.equals(DispatchModel.HARDWARE)) {
+      // the CUDA backend launches each atom itself: a launch overhead per kernel, eager host gaps kept
+      double t = 0;
+      double issue = 0;
+      for (double d : us) {
+        issue += launch.hostLaunchUs();
+        t = Math.max(t, issue) + g.launchOverheadUs() + d;
+      }
+      return t / 1000.0;
+    }
+    return launch.soloRequestUs(us, g.launchOverheadUs()) / 1000.0;
   }
 
   private static Arrivals arrivals(String at, TenantConfig c) {

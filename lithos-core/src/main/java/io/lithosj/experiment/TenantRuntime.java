@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Drives one tenant during a run: makes requests arrive (or iterations loop), keeps them in a
- * FIFO queue, submits each request's kernels one after another (stream order), and records
- * latencies after the warm-up.
+ * FIFO queue, submits each request's kernels one after another (stream order) when its
+ * {@link KernelIssuer} says the framework has issued them, and records latencies after the warm-up.
  */
 final class TenantRuntime {
   interface Clock {
@@ -31,6 +31,7 @@ final class TenantRuntime {
   private final double warmupMs;
   private final ArrayDeque<Double> queue = new ArrayDeque<>(); // arrival times
   private final LaunchIds ids;
+  final KernelIssuer issuer;
   private boolean busy;
   private int nextKernel;
   private double currentArrivalMs;
@@ -43,7 +44,7 @@ final class TenantRuntime {
   interface LaunchIds { long next(); }
 
   TenantRuntime(int index, TenantSpec spec, Clock clock, Consumer<KernelLaunch> submit, long seed,
-                double warmupMs, LaunchIds ids) {
+                double warmupMs, LaunchIds ids, KernelIssuer issuer) {
     this.index = index;
     this.spec = spec;
     this.kernels = spec.workload().kernels();
@@ -52,6 +53,7 @@ final class TenantRuntime {
     this.rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
     this.warmupMs = warmupMs;
     this.ids = ids;
+    this.issuer = issuer;
   }
 
   void start() {
@@ -92,16 +94,27 @@ final class TenantRuntime {
     busy = true;
     currentArrivalMs = arrival;
     nextKernel = 0;
+    issuer.startRequest(clock.nowMs());
     submitKernel();
   }
 
   private void submitKernel() {
+    double now = clock.nowMs();
+    double readyMs = issuer.readyMs(nextKernel, now);
+    if (readyMs > now) clock.at(readyMs, this::submitIssued); // the host has not issued it yet
+    else submitIssued();
+  }
+
+  private void submitIssued() {
     Kernel k = kernels.get(nextKernel);
-    submit.accept(new KernelLaunch(ids.next(), index, k, nextKernel, clock.nowMs()));
+    KernelLaunch launch = new KernelLaunch(ids.next(), index, k, nextKernel, clock.nowMs());
+    issuer.submitted(launch.id());
+    submit.accept(launch);
   }
 
   /** The runner calls this when a launch of this tenant completed. */
   void launchDone() {
+    issuer.completed(nextKernel, clock.nowMs());
     nextKernel++;
     if (nextKernel < kernels.size()) {
       submitKernel();

@@ -23,6 +23,8 @@ public final class ModelLibrary {
   }
 
   private static final Map<String, Source> MODELS = new TreeMap<>();
+  /** (type, batchSize) → eager host time per kernel measured with the model's trace, µs (NaN if none). */
+  private static final Map<String, BiFunction<String, Integer, Double>> HOST_LAUNCH = new TreeMap<>();
 
   private ModelLibrary() {}
 
@@ -50,6 +52,21 @@ public final class ModelLibrary {
       if (src == null) throw new IllegalArgumentException("unknown model '" + model + "' (known: " + MODELS.keySet() + ")");
     }
     return src.kernels(type, batchSize, decodeSteps);
+  }
+
+  /** Registers where the model's eager host cost per kernel comes from (see {@link #hostLaunchUs}). */
+  public static synchronized void registerHostLaunch(String model, BiFunction<String, Integer, Double> source) {
+    HOST_LAUNCH.put(model, source);
+  }
+
+  /**
+   * The eager host time per kernel measured for this model (its trace), µs; NaN if none was
+   * registered. Call after {@link #kernels} succeeded for the same arguments.
+   */
+  public static synchronized double hostLaunchUs(String model, String type, int batchSize) {
+    loadDefaults();
+    var src = HOST_LAUNCH.get(model);
+    return src == null ? Double.NaN : src.apply(type, batchSize);
   }
 
   public static synchronized List<String> names() {

@@ -191,7 +191,10 @@ public final class SimGpu implements GpuBackend {
   }
 
   @Override
-  public void launch(Atom atom) {
+  public void launch(Atom atom) { launch(atom, spec.launchOverheadUs()); }
+
+  @Override
+  public void launch(Atom atom, double waitUs) {
     if (byAtom.containsKey(atom)) throw new IllegalArgumentException("atom " + atom.id() + " launched twice");
     for (int t : atom.tpcs()) {
       if (t >= spec.tpcCount()) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + t + " but " + spec.id() + " has " + spec.tpcCount());
@@ -201,7 +204,7 @@ public final class SimGpu implements GpuBackend {
     byAtom.put(atom, a);
     double issueMs = Math.max(now, hostFreeMs);
     hostFreeMs = issueMs + dispatch.launchCallUs() / 1000.0;
-    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
+    events.push(issueMs + waitUs / 1000.0, EV_ATOM_READY, a.index);
     if (dispatch.yieldsToUrgent()) {
       want(a, 1);
       for (AtomState b : pending) if (!b.yielded && wantsAll(b)) yieldAtom(b);

@@ -157,7 +157,20 @@ public final class ModelZoo {
    */
   public static void registerAll() {
     ModelZoo z = defaultZoo();
-    for (String name : z.names()) ModelLibrary.register(name, (type, batch, decodeSteps) -> z.kernels(name, type, batch, decodeSteps));
+    for (String name : z.names()) {
+      ModelLibrary.register(name, (type, batch, decodeSteps) -> z.kernels(name, type, batch, decodeSteps));
+      ModelLibrary.registerHostLaunch(name, (type, batch) -> z.hostLaunchUsPerKernel(name, type, batch));
+    }
+  }
+
+  /**
+   * The eager host time per kernel measured with the trace that {@code name} selects (an LLM
+   * request: its decode step's, the bulk of its kernels), µs.
+   */
+  public double hostLaunchUsPerKernel(String name, String type, int batchSize) {
+    ZooModel m = "inference".equals(type) && isLlm(name) ? select("inference", name + "-decode", batchSize)
+        : select(type, name, batchSize);
+    return m.hostLaunchUsPerKernel();
   }
 
   /** Every name a scenario can use, inference and training. */
@@ -345,6 +358,7 @@ public final class ModelZoo {
     DoubleColumn at8 = DoubleColumn.create("modeled_over_measured_sm8");
     DoubleColumn span = DoubleColumn.create("request_span_ms");
     DoubleColumn host = DoubleColumn.create("host_wall_ms");
+    DoubleColumn hostLaunch = DoubleColumn.create("host_launch_us_per_kernel");
     for (String i : ids()) {
       ZooModel m = get(i);
       id.append(i);
@@ -368,8 +382,9 @@ public final class ModelZoo {
       at8.append(m.modeledOverMeasuredAt(8));
       span.append(m.requestSpanMs());
       host.append(m.hostWallMs());
+      hostLaunch.append(m.hostLaunchUsPerKernel());
     }
     return Table.create("model zoo (each trace fitted to the GPU it was measured on)", id, kind, model, measuredOn, batch, kernels, ms, modeled, errPct, early,
-        medianUs, measured, fitErr, sized, at128, at64, at8, span, host);
+        medianUs, measured, fitErr, sized, at128, at64, at8, span, host, hostLaunch);
   }
 }

@@ -4,6 +4,7 @@ import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
 import io.lithosj.workload.Arrivals;
+import io.lithosj.workload.Launch;
 import io.lithosj.workload.Priority;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
@@ -244,12 +245,46 @@ public final class ZooModel {
     return new Workload.Training(kernels(), batchSize());
   }
 
+  /** An inference service, graph-launched (its default; {@link TenantSpec#withLaunch} for eager). */
   public TenantSpec tenant(String name, Priority priority, double sloMs, int tpcQuota, Arrivals arrivals) {
     return new TenantSpec(name, priority, sloMs, tpcQuota, workload(arrivals));
   }
 
+  /** A training job, eager at this trace's host cost per kernel ({@link #hostLaunchUsPerKernel}). */
   public TenantSpec tenant(String name, Priority priority, int tpcQuota) {
-    return new TenantSpec(name, priority, 0, tpcQuota, workload());
+    return new TenantSpec(name, priority, 0, tpcQuota, workload(), eagerLaunch());
+  }
+
+  /** Eager launch at this trace's host cost per kernel, or the default where the trace has none. */
+  public Launch eagerLaunch() {
+    double h = hostLaunchUsPerKernel();
+    return Launch.eager(Double.isNaN(h) ? Launch.DEFAULT_EAGER_HOST_US : h);
+  }
+
+  private volatile Double hostLaunchUs;
+
+  /**
+   * Eager host time per kernel, µs: the trace's {@code host_launch_us_per_kernel} when it was
+   * measured directly; else the cost that makes the eager model ({@link Launch#soloRequestUs}) of
+   * the measured kernel durations on the measured GPU take the measured wall time per request
+   * ({@code iteration_ms_events}, CUDA events, no profiler; {@link Launch#fitHostLaunchUs});
+   * NaN if the trace has neither.
+   */
+  public double hostLaunchUsPerKernel() {
+    Double h = hostLaunchUs;
+    if (h == null) {
+      String direct = trace.meta().get("host_launch_us_per_kernel");
+      if (direct != null) {
+        h = Double.parseDouble(direct);
+      } else if (Double.isFinite(hostWallMs())) {
+        double[] d = records().stream().mapToDouble(KernelRecord::durationUs).toArray();
+        h = Launch.fitHostLaunchUs(d, hostWallMs() * 1000.0, gpu.launchOverheadUs());
+      } else {
+        h = Double.NaN;
+      }
+      hostLaunchUs = h;
+    }
+    return h;
   }
 
   /** One row per kernel: shape, measured latency and scaling, fitted profile. */
