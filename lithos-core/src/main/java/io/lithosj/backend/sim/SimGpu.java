@@ -57,6 +57,10 @@ public final class SimGpu implements GpuBackend {
   private double now;
   private int clockMhz;
   private double clockRatio = 1.0;
+  private double clockPowerFactor;   // spec.power().clockFactor(clockRatio), kept while the clock stays
+  private int clockEpoch;            // bumped on each clock change: per-atom block times are cached per epoch
+  private final int tpcCount;
+  private final double computeScale;
 
   // SM resources in use
   private final int[] usedThreads;
@@ -127,7 +131,9 @@ public final class SimGpu implements GpuBackend {
     this.usedRegs = new int[smCount];
     this.usedSmem = new int[smCount];
     this.usedBlocks = new int[smCount];
-    this.residentPerTpc = new int[spec.tpcCount()];
+    this.tpcCount = spec.tpcCount();
+    this.computeScale = spec.computeScale();
+    this.residentPerTpc = new int[tpcCount];
     this.smDemandGBps = new double[smCount];
     this.smCapGBps = spec.smBandwidthGBps();
     this.smFirst = new int[smCount];
@@ -138,6 +144,7 @@ public final class SimGpu implements GpuBackend {
     this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
     this.domainDemandGBps = new double[1];
     this.clockMhz = spec.clocks().maxMhz();
+    this.clockPowerFactor = spec.power().clockFactor(clockRatio);
   }
 
   @Override public GpuSpec spec() { return spec; }
@@ -152,6 +159,8 @@ public final class SimGpu implements GpuBackend {
     accrue();
     clockMhz = c;
     clockRatio = (double) c / spec.clocks().maxMhz();
+    clockPowerFactor = spec.power().clockFactor(clockRatio);
+    clockEpoch++;
   }
 
   @Override
@@ -193,9 +202,8 @@ public final class SimGpu implements GpuBackend {
   @Override
   public void launch(Atom atom) {
     if (byAtom.containsKey(atom)) throw new IllegalArgumentException("atom " + atom.id() + " launched twice");
-    for (int t : atom.tpcs()) {
-      if (t >= spec.tpcCount()) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + t + " but " + spec.id() + " has " + spec.tpcCount());
-    }
+    int last = atom.tpcs().isEmpty() ? -1 : atom.tpcs().last();
+    if (last >= tpcCount) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + last + " but " + spec.id() + " has " + tpcCount);
     AtomState a = new AtomState(atoms.size(), atom, now, spec, domainBandwidthGBps.length);
     atoms.add(a);
     byAtom.put(atom, a);
@@ -320,7 +328,7 @@ public final class SimGpu implements GpuBackend {
 
   private void want(AtomState a, int delta) {
     a.wants = delta > 0;
-    int[] n = wantedByPriority.computeIfAbsent(a.priority, p -> new int[spec.tpcCount()]);
+    int[] n = wantedByPriority.computeIfAbsent(a.priority, p -> new int[tpcCount]);
     for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) n[tpc] += delta;
   }
 
@@ -433,7 +441,7 @@ public final class SimGpu implements GpuBackend {
     blkCount[b] = n;
     blkAtom[b] = a.index;
     blkSm[b] = sm;
-    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+    blkDemand[b] = demandAtClock(a);
     blkLive[b] = true;
     blkPrev[b] = -1;
     blkNext[b] = smFirst[sm];
@@ -469,7 +477,7 @@ public final class SimGpu implements GpuBackend {
       int d = domainOfSm[sm];
       double level = Math.min(smLevel(sm), domainLevel(d));
       double slowdown = Math.max(1.0, blkDemand[b] / level);
-      double us = a.work.blockUsAtClock(clockRatio) * spec.computeScale() * slowdown;
+      double us = blockUsAtClock(a) * slowdown;
       events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
     }
     startedCount = 0;
@@ -493,11 +501,30 @@ public final class SimGpu implements GpuBackend {
     int k = 0;
     for (AtomState a : list) {
       if (k == fillDemand.length) growFill();
-      fillDemand[k] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+      fillDemand[k] = demandAtClock(a);
       fillCount[k++] = a.residentByDomain[d];
     }
     domainLevelRound[d] = round;
     return domainLevel[d] = waterLevel(domainBandwidthGBps[d], k);
+  }
+
+  /** A block's time of {@code a} at the current clock before contention (cached while the clock stays). */
+  private double blockUsAtClock(AtomState a) {
+    if (a.clockEpoch != clockEpoch) cacheClockTerms(a);
+    return a.blockUsAtClock;
+  }
+
+  /** The DRAM GB/s one block of {@code a} asks for at the current clock (cached while the clock stays). */
+  private double demandAtClock(AtomState a) {
+    if (a.clockEpoch != clockEpoch) cacheClockTerms(a);
+    return a.demandGBps;
+  }
+
+  private void cacheClockTerms(AtomState a) {
+    double us = a.work.blockUsAtClock(clockRatio);
+    a.blockUsAtClock = us * computeScale;
+    a.demandGBps = a.work.blockDramBytes() / (us * computeScale * 1000.0);
+    a.clockEpoch = clockEpoch;
   }
 
   /**
@@ -597,8 +624,8 @@ public final class SimGpu implements GpuBackend {
       demand += Math.min(domainDemandGBps[d], domainBandwidthGBps[d]);
       bw += domainBandwidthGBps[d];
     }
-    double busyFrac = (double) busyTpcs / spec.tpcCount();
-    double watts = spec.power().watts(busyFrac, clockRatio, demand / bw);
+    double busyFrac = (double) busyTpcs / tpcCount;
+    double watts = spec.power().wattsAtClockFactor(busyFrac, clockPowerFactor, demand / bw);
     energyJ += watts * dt / 1000.0;
     busyTpcMs += busyTpcs * dt;
     lastAccrueMs = t;
@@ -628,6 +655,9 @@ public final class SimGpu implements GpuBackend {
     int zeroStreak;         // relaunches that found every TPC held
     double relaunchAtMs = -1;
     boolean finished;
+    int clockEpoch = -1;    // the clock epoch of the two cached terms below
+    double blockUsAtClock;  // block time at that clock, before contention (ms x 1000)
+    double demandGBps;      // DRAM demand of one block at full speed at that clock
 
     final int[] residentByDomain;
 
