@@ -99,8 +99,14 @@ public final class SimGpu implements GpuBackend {
   private int freeBlkCount;
   private int blkHighWater;
 
-  // atoms
-  private final List<AtomState> atoms = new ArrayList<>();
+  // atoms in flight, in slots that events and block groups name by index. A finished atom's slot is
+  // freed once no queued event names it, so memory follows the atoms in flight, not the run length
+  // (the atom log, when asked for, is the Runner's: it gets every AtomResult through the listener).
+  private AtomState[] atoms = new AtomState[256];
+  private int[] freeAtomSlots = new int[256];
+  private int freeAtomSlotCount;
+  private int atomHighWater;
+  private long launchedAtoms;
   private final Map<Atom, AtomState> byAtom = new IdentityHashMap<>();
   private final List<AtomState> pending = new ArrayList<>(); // ready, with blocks left to start
   private long readySeq;
@@ -166,7 +172,7 @@ public final class SimGpu implements GpuBackend {
   @Override
   public void partitionMemory(List<TpcSet> partitions, double[] shares) {
     if (partitions.size() != shares.length) throw new IllegalArgumentException("one bandwidth share per partition");
-    if (!atoms.isEmpty()) throw new IllegalStateException("memory is partitioned before any atom runs");
+    if (launchedAtoms > 0) throw new IllegalStateException("memory is partitioned before any atom runs");
     int d = partitions.size();
     domainBandwidthGBps = new double[d + 1];
     domainDemandGBps = new double[d + 1];
@@ -204,12 +210,13 @@ public final class SimGpu implements GpuBackend {
     if (byAtom.containsKey(atom)) throw new IllegalArgumentException("atom " + atom.id() + " launched twice");
     int last = atom.tpcs().isEmpty() ? -1 : atom.tpcs().last();
     if (last >= tpcCount) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + last + " but " + spec.id() + " has " + tpcCount);
-    AtomState a = new AtomState(atoms.size(), atom, now, spec, domainBandwidthGBps.length);
-    atoms.add(a);
+    AtomState a = new AtomState(allocAtomSlot(), atom, now, spec, domainBandwidthGBps.length);
+    atoms[a.index] = a;
+    launchedAtoms++;
     byAtom.put(atom, a);
     double issueMs = Math.max(now, hostFreeMs);
     hostFreeMs = issueMs + dispatch.launchCallUs() / 1000.0;
-    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a.index);
+    pushAtomEvent(issueMs + spec.launchOverheadUs() / 1000.0, EV_ATOM_READY, a);
     if (dispatch.yieldsToUrgent()) {
       want(a, 1);
       for (AtomState b : pending) if (!b.yielded && wantsAll(b)) yieldAtom(b);
@@ -238,6 +245,7 @@ public final class SimGpu implements GpuBackend {
     for (int sm = 0; sm < smCount; sm++) fillSm(sm);
     commitStarted();
     listener.onAtomAborted(atom, a.done, killed);
+    releaseIfDone(a);
   }
 
   @Override
@@ -254,10 +262,26 @@ public final class SimGpu implements GpuBackend {
       }
       switch (kind) {
         case EV_BLOCK_DONE -> blockDone(p);
-        case EV_ATOM_READY -> atomReady(atoms.get(p));
-        case EV_ATOM_SEEN -> completionSeen(atoms.get(p));
-        case EV_RELAUNCH -> relaunch(atoms.get(p), t);
-        case EV_RESUME -> resume(atoms.get(p));
+        case EV_ATOM_READY -> {
+          AtomState a = popAtomEvent(p);
+          atomReady(a);
+          releaseIfDone(a);
+        }
+        case EV_ATOM_SEEN -> {
+          AtomState a = popAtomEvent(p);
+          completionSeen(a);
+          releaseIfDone(a);
+        }
+        case EV_RELAUNCH -> {
+          AtomState a = popAtomEvent(p);
+          relaunch(a, t);
+          releaseIfDone(a);
+        }
+        case EV_RESUME -> {
+          AtomState a = popAtomEvent(p);
+          resume(a);
+          releaseIfDone(a);
+        }
         default -> {
           Runnable r = timers.get(p);
           timers.set(p, null);
@@ -354,7 +378,7 @@ public final class SimGpu implements GpuBackend {
   private void scheduleRelaunch(AtomState b, double atMs) {
     if (b.relaunchAtMs >= 0 && b.relaunchAtMs <= atMs) return;
     b.relaunchAtMs = atMs;
-    events.push(atMs, EV_RELAUNCH, b.index);
+    pushAtomEvent(atMs, EV_RELAUNCH, b);
   }
 
   private void relaunch(AtomState b, double eventMs) {
@@ -369,7 +393,7 @@ public final class SimGpu implements GpuBackend {
     }
     b.yielded = false;
     yielded.remove(b);
-    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_RESUME, b.index);
+    pushAtomEvent(issueMs + spec.launchOverheadUs() / 1000.0, EV_RESUME, b);
   }
 
   private void resume(AtomState b) {
@@ -382,7 +406,7 @@ public final class SimGpu implements GpuBackend {
       freeBlk[freeBlkCount++] = b;
       return;
     }
-    AtomState a = atoms.get(blkAtom[b]);
+    AtomState a = atoms[blkAtom[b]];
     int sm = blkSm[b];
     int n = blkCount[b];
     releaseBlock(b, true);
@@ -393,7 +417,7 @@ public final class SimGpu implements GpuBackend {
       a.finished = true;
       a.endMs = now;
       if (dispatch.completionSeenUs() > 0) {
-        events.push(Math.max(now + dispatch.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a.index);
+        pushAtomEvent(Math.max(now + dispatch.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a);
       } else {
         completionSeen(a);
       }
@@ -401,6 +425,39 @@ public final class SimGpu implements GpuBackend {
     startedCount = 0;
     fillSm(sm);
     commitStarted();
+    if (a.finished) releaseIfDone(a);
+  }
+
+  // ---- atom slots ---------------------------------------------------------------------------
+
+  private void pushAtomEvent(double atMs, int kind, AtomState a) {
+    a.queuedEvents++;
+    events.push(atMs, kind, a.index);
+  }
+
+  private AtomState popAtomEvent(int slot) {
+    AtomState a = atoms[slot];
+    a.queuedEvents--;
+    return a;
+  }
+
+  /** Frees a finished (or aborted) atom's slot once no queued event names it. */
+  private void releaseIfDone(AtomState a) {
+    if (!a.finished || a.queuedEvents > 0 || a.released) return;
+    a.released = true;
+    atoms[a.index] = null;
+    byAtom.remove(a.atom);
+    if (freeAtomSlotCount == freeAtomSlots.length) freeAtomSlots = Arrays.copyOf(freeAtomSlots, freeAtomSlotCount * 2);
+    freeAtomSlots[freeAtomSlotCount++] = a.index;
+  }
+
+  /** Atom slots taken now (in flight, or finished with an event still queued): bounded, whatever the run length. */
+  int atomSlotsInUse() { return atomHighWater - freeAtomSlotCount; }
+
+  private int allocAtomSlot() {
+    if (freeAtomSlotCount > 0) return freeAtomSlots[--freeAtomSlotCount];
+    if (atomHighWater == atoms.length) atoms = Arrays.copyOf(atoms, atoms.length * 2);
+    return atomHighWater++;
   }
 
   /**
@@ -472,7 +529,7 @@ public final class SimGpu implements GpuBackend {
     round++;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
-      AtomState a = atoms.get(blkAtom[b]);
+      AtomState a = atoms[blkAtom[b]];
       int sm = blkSm[b];
       int d = domainOfSm[sm];
       double level = Math.min(smLevel(sm), domainLevel(d));
@@ -576,7 +633,7 @@ public final class SimGpu implements GpuBackend {
    */
   private void releaseBlock(int b, boolean freeSlot) {
     int sm = blkSm[b];
-    AtomState a = atoms.get(blkAtom[b]);
+    AtomState a = atoms[blkAtom[b]];
     int n = blkCount[b];
     usedThreads[sm] -= n * a.threads;
     usedRegs[sm] -= n * a.regs;
@@ -655,6 +712,8 @@ public final class SimGpu implements GpuBackend {
     int zeroStreak;         // relaunches that found every TPC held
     double relaunchAtMs = -1;
     boolean finished;
+    int queuedEvents;       // queued events naming its slot; the slot is freed only at 0
+    boolean released;
     int clockEpoch = -1;    // the clock epoch of the two cached terms below
     double blockUsAtClock;  // block time at that clock, before contention (ms x 1000)
     double demandGBps;      // DRAM demand of one block at full speed at that clock
