@@ -83,6 +83,12 @@ public final class SimGpu implements GpuBackend {
   private int[] domainLevelRound = new int[1];
   private double[] domainLevel = new double[1];
   private int round;
+  // Demand sums kept as blocks start and end, so a level whose demand fits its capacity (most of
+  // them) is known to be +infinity without the max-min fill. Kept by addition, so they drift by
+  // rounding; FITS_MARGIN keeps that drift far from deciding anything (see fits).
+  private final double[] smBlockDemandGBps;   // sum of count x demand of the groups on each SM (0 when empty)
+  private double[] domainBlockDemandGBps = new double[1]; // sum of count x demand at the current clock per domain
+  private long[] domainUpdates = new long[1];  // additions since the sum was last recomputed exactly
   private double[] fillDemand = new double[64];
   private int[] fillCount = new int[64];
 
@@ -146,6 +152,7 @@ public final class SimGpu implements GpuBackend {
     Arrays.fill(smFirst, -1);
     this.smLevelRound = new int[smCount];
     this.smLevel = new double[smCount];
+    this.smBlockDemandGBps = new double[smCount];
     this.domainOfSm = new int[smCount];
     this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
     this.domainDemandGBps = new double[1];
@@ -167,6 +174,7 @@ public final class SimGpu implements GpuBackend {
     clockRatio = (double) c / spec.clocks().maxMhz();
     clockPowerFactor = spec.power().clockFactor(clockRatio);
     clockEpoch++;
+    for (int d = 0; d < domainBlockDemandGBps.length; d++) recomputeDomainDemand(d); // demands follow the clock
   }
 
   @Override
@@ -190,6 +198,8 @@ public final class SimGpu implements GpuBackend {
     for (int i = 0; i <= d; i++) domainAtoms.add(new ArrayList<>());
     domainLevelRound = new int[d + 1];
     domainLevel = new double[d + 1];
+    domainBlockDemandGBps = new double[d + 1];
+    domainUpdates = new long[d + 1];
   }
 
   @Override
@@ -507,6 +517,8 @@ public final class SimGpu implements GpuBackend {
     int dom = domainOfSm[sm];
     if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).add(a);
     a.residentByDomain[dom] += n;
+    addDomainDemand(dom, n * demandAtClock(a));
+    smBlockDemandGBps[sm] += n * blkDemand[b];
     usedThreads[sm] += n * a.threads;
     usedRegs[sm] += n * a.regs;
     usedSmem[sm] += n * a.smem;
@@ -542,18 +554,21 @@ public final class SimGpu implements GpuBackend {
 
   private double smLevel(int sm) {
     if (smLevelRound[sm] == round) return smLevel[sm];
+    smLevelRound[sm] = round;
+    if (fits(smBlockDemandGBps[sm], smCapGBps)) return smLevel[sm] = Double.POSITIVE_INFINITY;
     int k = 0;
     for (int g = smFirst[sm]; g >= 0; g = blkNext[g]) {
       if (k == fillDemand.length) growFill();
       fillDemand[k] = blkDemand[g];
       fillCount[k++] = blkCount[g];
     }
-    smLevelRound[sm] = round;
     return smLevel[sm] = waterLevel(smCapGBps, k);
   }
 
   private double domainLevel(int d) {
     if (domainLevelRound[d] == round) return domainLevel[d];
+    domainLevelRound[d] = round;
+    if (fits(domainBlockDemandGBps[d], domainBandwidthGBps[d])) return domainLevel[d] = Double.POSITIVE_INFINITY;
     List<AtomState> list = domainAtoms.get(d);
     int k = 0;
     for (AtomState a : list) {
@@ -561,8 +576,31 @@ public final class SimGpu implements GpuBackend {
       fillDemand[k] = demandAtClock(a);
       fillCount[k++] = a.residentByDomain[d];
     }
-    domainLevelRound[d] = round;
     return domainLevel[d] = waterLevel(domainBandwidthGBps[d], k);
+  }
+
+  /**
+   * Whether a demand sum surely fits {@code capacity}, so that {@link #waterLevel} would return
+   * +infinity: with a margin of 1e-6 of the capacity, far above both the drift of the running sums
+   * (domain sums are recomputed exactly every 2^20 additions, SM sums restart at 0 when the SM
+   * empties) and the rounding inside waterLevel. Demands near the capacity take the full fill.
+   */
+  private static boolean fits(double demandGBps, double capacityGBps) {
+    return demandGBps <= capacityGBps * (1 - FITS_MARGIN);
+  }
+
+  private static final double FITS_MARGIN = 1e-6;
+
+  private void addDomainDemand(int d, double gbps) {
+    if (++domainUpdates[d] >= 1 << 20) recomputeDomainDemand(d);
+    else domainBlockDemandGBps[d] += gbps;
+  }
+
+  private void recomputeDomainDemand(int d) {
+    double sum = 0;
+    for (AtomState a : domainAtoms.get(d)) sum += a.residentByDomain[d] * demandAtClock(a);
+    domainBlockDemandGBps[d] = sum;
+    domainUpdates[d] = 0;
   }
 
   /** A block's time of {@code a} at the current clock before contention (cached while the clock stays). */
@@ -645,6 +683,13 @@ public final class SimGpu implements GpuBackend {
     int dom = domainOfSm[sm];
     a.residentByDomain[dom] -= n;
     if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).remove(a);
+    if (domainAtoms.get(dom).isEmpty()) {
+      domainBlockDemandGBps[dom] = 0;
+      domainUpdates[dom] = 0;
+    } else {
+      addDomainDemand(dom, -(n * demandAtClock(a)));
+    }
+    smBlockDemandGBps[sm] = smFirst[sm] < 0 ? 0 : smBlockDemandGBps[sm] - n * blkDemand[b];
     int tpc = sm / smsPerTpc;
     residentPerTpc[tpc] -= n;
     if (residentPerTpc[tpc] == 0) busyTpcs--;
