@@ -37,7 +37,7 @@ import java.util.Map;
  * All times are ms of virtual time.
  */
 public final class SimGpu implements GpuBackend {
-  private static final int EV_BLOCK_DONE = 0;
+  private static final int EV_BLOCK_DONE = 0; // payload: the first of a chain of groups ending at one instant (blkBatchNext)
   private static final int EV_ATOM_READY = 1;
   private static final int EV_TIMER = 2;
   private static final int EV_ATOM_SEEN = 3;
@@ -100,6 +100,7 @@ public final class SimGpu implements GpuBackend {
   private double[] blkDemand = new double[4096]; // per block of the group
   private int[] blkNext = new int[4096];           // the groups resident on one SM form a list
   private int[] blkPrev = new int[4096];
+  private int[] blkBatchNext = new int[4096];     // next group of the same completion event, -1 if last
   private boolean[] blkLive = new boolean[4096];
   private int[] freeBlk = new int[4096];
   private int freeBlkCount;
@@ -271,7 +272,18 @@ public final class SimGpu implements GpuBackend {
         now = t;
       }
       switch (kind) {
-        case EV_BLOCK_DONE -> blockDone(p);
+        case EV_BLOCK_DONE -> {
+          // the chain's groups were pushed one after another with this time, so nothing else could
+          // come between them in the queue: running them in chain order is the unbatched order
+          int b = p;
+          while (true) {
+            int next = blkBatchNext[b]; // read first: blockDone may reuse b's slot
+            blockDone(b);
+            if (next < 0) break;
+            eventsProcessed++; // counted as before batching, one event per group
+            b = next;
+          }
+        }
         case EV_ATOM_READY -> {
           AtomState a = popAtomEvent(p);
           atomReady(a);
@@ -539,6 +551,8 @@ public final class SimGpu implements GpuBackend {
    */
   private void commitStarted() {
     round++;
+    double lastEndMs = Double.NaN;
+    int lastOfChain = -1;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
       AtomState a = atoms[blkAtom[b]];
@@ -547,7 +561,15 @@ public final class SimGpu implements GpuBackend {
       double level = Math.min(smLevel(sm), domainLevel(d));
       double slowdown = Math.max(1.0, blkDemand[b] / level);
       double us = blockUsAtClock(a) * slowdown;
-      events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
+      double endMs = now + us / 1000.0;
+      blkBatchNext[b] = -1;
+      if (endMs == lastEndMs) {
+        blkBatchNext[lastOfChain] = b; // one queue entry for groups ending together (exact: see runUntil)
+      } else {
+        events.push(endMs, EV_BLOCK_DONE, b);
+        lastEndMs = endMs;
+      }
+      lastOfChain = b;
     }
     startedCount = 0;
   }
@@ -707,6 +729,7 @@ public final class SimGpu implements GpuBackend {
       blkDemand = Arrays.copyOf(blkDemand, n);
       blkNext = Arrays.copyOf(blkNext, n);
       blkPrev = Arrays.copyOf(blkPrev, n);
+      blkBatchNext = Arrays.copyOf(blkBatchNext, n);
       blkLive = Arrays.copyOf(blkLive, n);
       freeBlk = Arrays.copyOf(freeBlk, n);
     }
