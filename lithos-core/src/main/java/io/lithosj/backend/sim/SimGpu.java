@@ -89,6 +89,12 @@ public final class SimGpu implements GpuBackend {
   private final double[] smBlockDemandGBps;   // sum of count x demand of the groups on each SM (0 when empty)
   private double[] domainBlockDemandGBps = new double[1]; // sum of count x demand at the current clock per domain
   private long[] domainUpdates = new long[1];  // additions since the sum was last recomputed exactly
+  // A domain's level is a function of its atoms' (demand, count) list alone. Most events end blocks of
+  // one atom and start as many of the same atom: the list is then what it was and the last level is
+  // reused. Changes since the last level: none, or all on one atom (domainDeltaAtom, net domainDelta).
+  private AtomState[] domainDeltaAtom = new AtomState[1];
+  private int[] domainDelta = new int[1];
+  private boolean[] domainLevelStale = {true};
   private double[] fillDemand = new double[64];
   private int[] fillCount = new int[64];
 
@@ -175,7 +181,10 @@ public final class SimGpu implements GpuBackend {
     clockRatio = (double) c / spec.clocks().maxMhz();
     clockPowerFactor = spec.power().clockFactor(clockRatio);
     clockEpoch++;
-    for (int d = 0; d < domainBlockDemandGBps.length; d++) recomputeDomainDemand(d); // demands follow the clock
+    for (int d = 0; d < domainBlockDemandGBps.length; d++) {
+      recomputeDomainDemand(d); // demands follow the clock
+      domainLevelStale[d] = true;
+    }
   }
 
   @Override
@@ -201,6 +210,10 @@ public final class SimGpu implements GpuBackend {
     domainLevel = new double[d + 1];
     domainBlockDemandGBps = new double[d + 1];
     domainUpdates = new long[d + 1];
+    domainDeltaAtom = new AtomState[d + 1];
+    domainDelta = new int[d + 1];
+    domainLevelStale = new boolean[d + 1];
+    Arrays.fill(domainLevelStale, true);
   }
 
   @Override
@@ -527,8 +540,12 @@ public final class SimGpu implements GpuBackend {
     if (smFirst[sm] >= 0) blkPrev[smFirst[sm]] = b;
     smFirst[sm] = b;
     int dom = domainOfSm[sm];
-    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).add(a);
+    if (a.residentByDomain[dom] == 0) {
+      domainAtoms.get(dom).add(a);
+      domainLevelStale[dom] = true;
+    }
     a.residentByDomain[dom] += n;
+    domainCountChanged(dom, a, n);
     addDomainDemand(dom, n * demandAtClock(a));
     smBlockDemandGBps[sm] += n * blkDemand[b];
     usedThreads[sm] += n * a.threads;
@@ -590,6 +607,13 @@ public final class SimGpu implements GpuBackend {
   private double domainLevel(int d) {
     if (domainLevelRound[d] == round) return domainLevel[d];
     domainLevelRound[d] = round;
+    if (!domainLevelStale[d] && domainDelta[d] == 0) {
+      domainDeltaAtom[d] = null;
+      return domainLevel[d]; // the same list as when it was computed
+    }
+    domainLevelStale[d] = false;
+    domainDeltaAtom[d] = null;
+    domainDelta[d] = 0;
     if (fits(domainBlockDemandGBps[d], domainBandwidthGBps[d])) return domainLevel[d] = Double.POSITIVE_INFINITY;
     List<AtomState> list = domainAtoms.get(d);
     int k = 0;
@@ -612,6 +636,16 @@ public final class SimGpu implements GpuBackend {
   }
 
   private static final double FITS_MARGIN = 1e-6;
+
+  private void domainCountChanged(int d, AtomState a, int delta) {
+    if (domainLevelStale[d]) return;
+    if (domainDeltaAtom[d] == null) domainDeltaAtom[d] = a;
+    else if (domainDeltaAtom[d] != a) {
+      domainLevelStale[d] = true;
+      return;
+    }
+    domainDelta[d] += delta;
+  }
 
   private void addDomainDemand(int d, double gbps) {
     if (++domainUpdates[d] >= 1 << 20) recomputeDomainDemand(d);
@@ -704,7 +738,11 @@ public final class SimGpu implements GpuBackend {
     if (blkNext[b] >= 0) blkPrev[blkNext[b]] = blkPrev[b];
     int dom = domainOfSm[sm];
     a.residentByDomain[dom] -= n;
-    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).remove(a);
+    domainCountChanged(dom, a, -n);
+    if (a.residentByDomain[dom] == 0) {
+      domainAtoms.get(dom).remove(a);
+      domainLevelStale[dom] = true;
+    }
     if (domainAtoms.get(dom).isEmpty()) {
       domainBlockDemandGBps[dom] = 0;
       domainUpdates[dom] = 0;
