@@ -77,7 +77,7 @@ public final class SimGpu implements GpuBackend {
   private final double[] smDemandGBps;
   private final double smCapGBps;
   private final int[] smFirst;            // head of each SM's list of resident groups, -1 if none
-  private List<List<AtomState>> domainAtoms = new ArrayList<>(List.of(new ArrayList<>()));
+  private DomainAtoms[] domainAtoms = {new DomainAtoms(0)}; // atoms with blocks resident in each domain
   private final int[] smLevelRound;       // water levels are computed once per SM / domain per round
   private final double[] smLevel;
   private int[] domainLevelRound = new int[1];
@@ -204,8 +204,8 @@ public final class SimGpu implements GpuBackend {
       }
     }
     domainBandwidthGBps[d] = Math.max(left, 1e-6) * spec.memBandwidthGBps();
-    domainAtoms = new ArrayList<>();
-    for (int i = 0; i <= d; i++) domainAtoms.add(new ArrayList<>());
+    domainAtoms = new DomainAtoms[d + 1];
+    for (int i = 0; i <= d; i++) domainAtoms[i] = new DomainAtoms(i);
     domainLevelRound = new int[d + 1];
     domainLevel = new double[d + 1];
     domainBlockDemandGBps = new double[d + 1];
@@ -541,7 +541,7 @@ public final class SimGpu implements GpuBackend {
     smFirst[sm] = b;
     int dom = domainOfSm[sm];
     if (a.residentByDomain[dom] == 0) {
-      domainAtoms.get(dom).add(a);
+      domainAtoms[dom].add(a);
       domainLevelStale[dom] = true;
     }
     a.residentByDomain[dom] += n;
@@ -615,9 +615,8 @@ public final class SimGpu implements GpuBackend {
     domainDeltaAtom[d] = null;
     domainDelta[d] = 0;
     if (fits(domainBlockDemandGBps[d], domainBandwidthGBps[d])) return domainLevel[d] = Double.POSITIVE_INFINITY;
-    List<AtomState> list = domainAtoms.get(d);
     int k = 0;
-    for (AtomState a : list) {
+    for (AtomState a = domainAtoms[d].first; a != null; a = a.domainNext[d]) {
       if (k == fillDemand.length) growFill();
       fillDemand[k] = demandAtClock(a);
       fillCount[k++] = a.residentByDomain[d];
@@ -654,7 +653,7 @@ public final class SimGpu implements GpuBackend {
 
   private void recomputeDomainDemand(int d) {
     double sum = 0;
-    for (AtomState a : domainAtoms.get(d)) sum += a.residentByDomain[d] * demandAtClock(a);
+    for (AtomState a = domainAtoms[d].first; a != null; a = a.domainNext[d]) sum += a.residentByDomain[d] * demandAtClock(a);
     domainBlockDemandGBps[d] = sum;
     domainUpdates[d] = 0;
   }
@@ -740,10 +739,10 @@ public final class SimGpu implements GpuBackend {
     a.residentByDomain[dom] -= n;
     domainCountChanged(dom, a, -n);
     if (a.residentByDomain[dom] == 0) {
-      domainAtoms.get(dom).remove(a);
+      domainAtoms[dom].remove(a);
       domainLevelStale[dom] = true;
     }
-    if (domainAtoms.get(dom).isEmpty()) {
+    if (domainAtoms[dom].first == null) {
       domainBlockDemandGBps[dom] = 0;
       domainUpdates[dom] = 0;
     } else {
@@ -794,6 +793,33 @@ public final class SimGpu implements GpuBackend {
     lastAccrueMs = t;
   }
 
+  /**
+   * The atoms resident in one bandwidth domain, in the order they became resident (the order the
+   * max-min fill has always seen them in), linked through the atoms so removal is O(1).
+   */
+  private static final class DomainAtoms {
+    final int d;
+    AtomState first;
+    AtomState last;
+
+    DomainAtoms(int d) { this.d = d; }
+
+    void add(AtomState a) {
+      a.domainPrev[d] = last;
+      a.domainNext[d] = null;
+      if (last != null) last.domainNext[d] = a; else first = a;
+      last = a;
+    }
+
+    void remove(AtomState a) {
+      AtomState p = a.domainPrev[d], n = a.domainNext[d];
+      if (p != null) p.domainNext[d] = n; else first = n;
+      if (n != null) n.domainPrev[d] = p; else last = p;
+      a.domainPrev[d] = null;
+      a.domainNext[d] = null;
+    }
+  }
+
   /** Per-atom simulation state. */
   private static final class AtomState {
     final int index;
@@ -825,9 +851,13 @@ public final class SimGpu implements GpuBackend {
     double demandGBps;      // DRAM demand of one block at full speed at that clock
 
     final int[] residentByDomain;
+    final AtomState[] domainPrev; // links of DomainAtoms, per domain
+    final AtomState[] domainNext;
 
     AtomState(int index, Atom atom, double launchMs, GpuSpec spec, int domains) {
       this.residentByDomain = new int[domains];
+      this.domainPrev = new AtomState[domains];
+      this.domainNext = new AtomState[domains];
       this.index = index;
       this.atom = atom;
       this.tpcs = atom.tpcs();
