@@ -17,6 +17,8 @@ final class EventQueue {
   private long nextSeq;
 
   int size() { return size; }
+  /** Insertion number of the event pushed last (-1 before any): equal at two calls = nothing pushed between. */
+  long lastSeq() { return nextSeq - 1; }
   boolean isEmpty() { return size == 0; }
   double peekTime() { return time[0]; }
   int peekKind() { return kind[0]; }

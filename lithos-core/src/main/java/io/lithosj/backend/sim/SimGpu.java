@@ -107,6 +107,9 @@ public final class SimGpu implements GpuBackend {
   private int[] blkNext = new int[4096];           // the groups resident on one SM form a list
   private int[] blkPrev = new int[4096];
   private int[] blkBatchNext = new int[4096];     // next group of the same completion event, -1 if last
+  private double chainEndMs = Double.NaN;          // the completion chain pushed last: its time,
+  private long chainSeq = -1;                      // its queue insertion number,
+  private int chainTail = -1;                      // and its last group
   private boolean[] blkLive = new boolean[4096];
   private int[] freeBlk = new int[4096];
   private int freeBlkCount;
@@ -568,8 +571,6 @@ public final class SimGpu implements GpuBackend {
    */
   private void commitStarted() {
     round++;
-    double lastEndMs = Double.NaN;
-    int lastOfChain = -1;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
       AtomState a = atoms[blkAtom[b]];
@@ -580,13 +581,19 @@ public final class SimGpu implements GpuBackend {
       double us = blockUsAtClock(a) * slowdown;
       double endMs = now + us / 1000.0;
       blkBatchNext[b] = -1;
-      if (endMs == lastEndMs) {
-        blkBatchNext[lastOfChain] = b; // one queue entry for groups ending together (exact: see runUntil)
+      // One queue entry for groups ending together: a group joins the chain pushed last when nothing
+      // was pushed since and that chain ends later than now (so it is still queued). Unbatched, the two
+      // would have been adjacent in the queue (same time, consecutive insertion), so running the
+      // chain in order is the unbatched order (see runUntil). This groups SMs in the same state: the
+      // blocks one wave's completions start, SM after SM, end together again.
+      if (endMs == chainEndMs && endMs > now && events.lastSeq() == chainSeq) {
+        blkBatchNext[chainTail] = b;
       } else {
         events.push(endMs, EV_BLOCK_DONE, b);
-        lastEndMs = endMs;
+        chainEndMs = endMs;
+        chainSeq = events.lastSeq();
       }
-      lastOfChain = b;
+      chainTail = b;
     }
     startedCount = 0;
   }
