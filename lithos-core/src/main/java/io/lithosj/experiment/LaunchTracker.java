@@ -13,15 +13,20 @@ import java.util.Map;
  */
 final class LaunchTracker {
   private static final class State {
-    final BitSet inFlight = new BitSet();
-    final BitSet done = new BitSet();
+    final BitSet inFlight;
+    final BitSet done;
+
+    State(int blocks) { // sized once: growing them showed in profiles (issue 19)
+      inFlight = new BitSet(blocks);
+      done = new BitSet(blocks);
+    }
   }
 
   private final Map<Long, State> open = new HashMap<>();
   private long blocksCompleted;
 
   void submitted(KernelLaunch k) {
-    open.put(k.id(), new State());
+    open.put(k.id(), new State(k.blocks()));
   }
 
   void launched(Atom a) {

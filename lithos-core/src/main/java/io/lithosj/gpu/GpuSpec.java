@@ -37,7 +37,12 @@ public record GpuSpec(
     if (Arrays.stream(tpcsPerGpc).sum() > TpcSet.MAX_TPCS) throw new IllegalArgumentException("too many TPCs");
   }
 
-  public int tpcCount() { return Arrays.stream(tpcsPerGpc).sum(); }
+  /** A plain loop, not a stream: the simulator and policies ask per event (issue 19). */
+  public int tpcCount() {
+    int n = 0;
+    for (int t : tpcsPerGpc) n += t;
+    return n;
+  }
   public int smCount() { return tpcCount() * smsPerTpc; }
   public int gpcCount() { return tpcsPerGpc.length; }
   public TpcSet allTpcs() { return TpcSet.range(0, tpcCount()); }
@@ -89,7 +94,15 @@ public record GpuSpec(
    */
   public record PowerModel(double idleW, double maxW, double tpcShare, double dramShare, double clockExponent) {
     public double watts(double busyTpcFraction, double clockRatio, double dramUtilization) {
-      double dyn = tpcShare * busyTpcFraction * Math.pow(clockRatio, clockExponent) + dramShare * dramUtilization;
+      return wattsAtClockFactor(busyTpcFraction, clockFactor(clockRatio), dramUtilization);
+    }
+
+    /** {@code (f/fmax)^clockExponent}, for callers that keep it while the clock stays. */
+    public double clockFactor(double clockRatio) { return Math.pow(clockRatio, clockExponent); }
+
+    /** {@link #watts} with the clock term {@link #clockFactor} already computed. */
+    public double wattsAtClockFactor(double busyTpcFraction, double clockFactor, double dramUtilization) {
+      double dyn = tpcShare * busyTpcFraction * clockFactor + dramShare * dramUtilization;
       return idleW + (maxW - idleW) * Math.min(1.0, dyn);
     }
   }

@@ -73,6 +73,13 @@ public final class TpcSet implements Iterable<Integer> {
     return -1;
   }
 
+  /** Highest TPC index, or -1 when empty. */
+  public int last() {
+    if (hi != 0) return 127 - Long.numberOfLeadingZeros(hi);
+    if (lo != 0) return 63 - Long.numberOfLeadingZeros(lo);
+    return -1;
+  }
+
   /** Next member at or above {@code from}, or -1. */
   public int next(int from) {
     if (from < 64) {

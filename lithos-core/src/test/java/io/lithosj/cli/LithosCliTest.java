@@ -3,6 +3,8 @@ package io.lithosj.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lithosj.experiment.Scenarios;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,6 +36,25 @@ class LithosCliTest {
     assertEquals(2, o.code());
     assertTrue(o.err().startsWith("lithos: tenants[0].ratePerSec"), o.err());
     assertEquals(1, o.err().strip().lines().count(), o.err());
+  }
+
+  @Test
+  void benchMeasuresBesideTheBareQueueAndHasACommittedBaseline() throws Exception {
+    Path json = dir.resolve("bench.json");
+    Path scenarios = Scenarios.file("stacking-demo.json").getParent();
+    Out o = run("bench", "--scenarios", scenarios.toString(), "--case", "stacking-demo.json:mps", "--duration-ms", "20",
+        "--reps", "1", "--json", json.toString());
+    assertEquals(0, o.code(), o.err());
+    JsonNode n = new ObjectMapper().readTree(json.toFile());
+    assertTrue(n.path("bareQueueEventsPerSec").asDouble() > 0, n.toString());
+    JsonNode f = n.path("figures").get(0);
+    assertEquals("stacking-demo.json:mps", f.path("scenarioCase").asText());
+    assertTrue(f.path("gpuSecPerCpuSec").asDouble() > 0 && f.path("blocks").asLong() > 0, f.toString());
+    try (var in = BenchCommand.class.getResourceAsStream(BenchCommand.BASELINE_RESOURCE)) {
+      JsonNode base = new ObjectMapper().readTree(in);
+      assertEquals(4, base.path("figures").size(), "the paper cases: hybrid and inference-latency under mps and lithos");
+      assertTrue(base.path("memory").path("liveHeapBytes8x").asLong() > 0);
+    }
   }
 
   @Test

@@ -27,6 +27,11 @@ class TpcSetTest {
   }
 
   @Property
+  void lastIsTheHighestMember(@ForAll @Size(max = 40) Set<@IntRange(max = 127) Integer> a) {
+    assertEquals(a.stream().mapToInt(i -> i).max().orElse(-1), of(a).last());
+  }
+
+  @Property
   void setAlgebraMatchesBitSet(@ForAll @Size(max = 40) Set<@IntRange(max = 127) Integer> a,
                                @ForAll @Size(max = 40) Set<@IntRange(max = 127) Integer> b) {
     BitSet u = bits(a); u.or(bits(b));

@@ -3,7 +3,8 @@ package io.lithosj.backend.sim;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of events in primitive arrays (no allocation per event). Ties in time are
+ * A 4-ary min-heap of events in primitive arrays (no allocation per event; half the levels of a
+ * binary heap, and a node's children share a cache line). Ties in time are
  * broken by insertion order, which keeps the simulation deterministic bit for bit.
  * An event is a (kind, payload) pair of ints; the simulator interprets them.
  */
@@ -16,6 +17,8 @@ final class EventQueue {
   private long nextSeq;
 
   int size() { return size; }
+  /** Insertion number of the event pushed last (-1 before any): equal at two calls = nothing pushed between. */
+  long lastSeq() { return nextSeq - 1; }
   boolean isEmpty() { return size == 0; }
   double peekTime() { return time[0]; }
   int peekKind() { return kind[0]; }
@@ -27,7 +30,7 @@ final class EventQueue {
     long s = nextSeq++;
     // sift up
     while (i > 0) {
-      int parent = (i - 1) >>> 1;
+      int parent = (i - 1) >>> 2;
       if (!less(t, s, time[parent], seq[parent])) break;
       move(parent, i);
       i = parent;
@@ -47,11 +50,12 @@ final class EventQueue {
     int k = kind[last];
     int p = payload[last];
     int i = 0;
-    int half = last >>> 1;
-    while (i < half) {
-      int c = 2 * i + 1;
-      int r = c + 1;
-      if (r < last && less(time[r], seq[r], time[c], seq[c])) c = r;
+    while (true) {
+      int first = 4 * i + 1;
+      if (first >= last) break;
+      int c = first;
+      int end = Math.min(first + 4, last);
+      for (int j = first + 1; j < end; j++) if (less(time[j], seq[j], time[c], seq[c])) c = j;
       if (!less(time[c], seq[c], t, s)) break;
       move(c, i);
       i = c;

@@ -37,7 +37,7 @@ import java.util.Map;
  * All times are ms of virtual time.
  */
 public final class SimGpu implements GpuBackend {
-  private static final int EV_BLOCK_DONE = 0;
+  private static final int EV_BLOCK_DONE = 0; // payload: the first of a chain of groups ending at one instant (blkBatchNext)
   private static final int EV_ATOM_READY = 1;
   private static final int EV_TIMER = 2;
   private static final int EV_ATOM_SEEN = 3;
@@ -57,6 +57,10 @@ public final class SimGpu implements GpuBackend {
   private double now;
   private int clockMhz;
   private double clockRatio = 1.0;
+  private double clockPowerFactor;   // spec.power().clockFactor(clockRatio), kept while the clock stays
+  private int clockEpoch;            // bumped on each clock change: per-atom block times are cached per epoch
+  private final int tpcCount;
+  private final double computeScale;
 
   // SM resources in use
   private final int[] usedThreads;
@@ -73,12 +77,24 @@ public final class SimGpu implements GpuBackend {
   private final double[] smDemandGBps;
   private final double smCapGBps;
   private final int[] smFirst;            // head of each SM's list of resident groups, -1 if none
-  private List<List<AtomState>> domainAtoms = new ArrayList<>(List.of(new ArrayList<>()));
+  private DomainAtoms[] domainAtoms = {new DomainAtoms(0)}; // atoms with blocks resident in each domain
   private final int[] smLevelRound;       // water levels are computed once per SM / domain per round
   private final double[] smLevel;
   private int[] domainLevelRound = new int[1];
   private double[] domainLevel = new double[1];
   private int round;
+  // Demand sums kept as blocks start and end, so a level whose demand fits its capacity (most of
+  // them) is known to be +infinity without the max-min fill. Kept by addition, so they drift by
+  // rounding; FITS_MARGIN keeps that drift far from deciding anything (see fits).
+  private final double[] smBlockDemandGBps;   // sum of count x demand of the groups on each SM (0 when empty)
+  private double[] domainBlockDemandGBps = new double[1]; // sum of count x demand at the current clock per domain
+  private long[] domainUpdates = new long[1];  // additions since the sum was last recomputed exactly
+  // A domain's level is a function of its atoms' (demand, count) list alone. Most events end blocks of
+  // one atom and start as many of the same atom: the list is then what it was and the last level is
+  // reused. Changes since the last level: none, or all on one atom (domainDeltaAtom, net domainDelta).
+  private AtomState[] domainDeltaAtom = new AtomState[1];
+  private int[] domainDelta = new int[1];
+  private boolean[] domainLevelStale = {true};
   private double[] fillDemand = new double[64];
   private int[] fillCount = new int[64];
 
@@ -90,13 +106,23 @@ public final class SimGpu implements GpuBackend {
   private double[] blkDemand = new double[4096]; // per block of the group
   private int[] blkNext = new int[4096];           // the groups resident on one SM form a list
   private int[] blkPrev = new int[4096];
+  private int[] blkBatchNext = new int[4096];     // next group of the same completion event, -1 if last
+  private double chainEndMs = Double.NaN;          // the completion chain pushed last: its time,
+  private long chainSeq = -1;                      // its queue insertion number,
+  private int chainTail = -1;                      // and its last group
   private boolean[] blkLive = new boolean[4096];
   private int[] freeBlk = new int[4096];
   private int freeBlkCount;
   private int blkHighWater;
 
-  // atoms
-  private final List<AtomState> atoms = new ArrayList<>();
+  // atoms in flight, in slots that events and block groups name by index. A finished atom's slot is
+  // freed once no queued event names it, so memory follows the atoms in flight, not the run length
+  // (the atom log, when asked for, is the Runner's: it gets every AtomResult through the listener).
+  private AtomState[] atoms = new AtomState[256];
+  private int[] freeAtomSlots = new int[256];
+  private int freeAtomSlotCount;
+  private int atomHighWater;
+  private long launchedAtoms;
   private final Map<Atom, AtomState> byAtom = new IdentityHashMap<>();
   private final List<AtomState> pending = new ArrayList<>(); // ready, with blocks left to start
   private long readySeq;
@@ -127,17 +153,21 @@ public final class SimGpu implements GpuBackend {
     this.usedRegs = new int[smCount];
     this.usedSmem = new int[smCount];
     this.usedBlocks = new int[smCount];
-    this.residentPerTpc = new int[spec.tpcCount()];
+    this.tpcCount = spec.tpcCount();
+    this.computeScale = spec.computeScale();
+    this.residentPerTpc = new int[tpcCount];
     this.smDemandGBps = new double[smCount];
     this.smCapGBps = spec.smBandwidthGBps();
     this.smFirst = new int[smCount];
     Arrays.fill(smFirst, -1);
     this.smLevelRound = new int[smCount];
     this.smLevel = new double[smCount];
+    this.smBlockDemandGBps = new double[smCount];
     this.domainOfSm = new int[smCount];
     this.domainBandwidthGBps = new double[] {spec.memBandwidthGBps()};
     this.domainDemandGBps = new double[1];
     this.clockMhz = spec.clocks().maxMhz();
+    this.clockPowerFactor = spec.power().clockFactor(clockRatio);
   }
 
   @Override public GpuSpec spec() { return spec; }
@@ -152,12 +182,18 @@ public final class SimGpu implements GpuBackend {
     accrue();
     clockMhz = c;
     clockRatio = (double) c / spec.clocks().maxMhz();
+    clockPowerFactor = spec.power().clockFactor(clockRatio);
+    clockEpoch++;
+    for (int d = 0; d < domainBlockDemandGBps.length; d++) {
+      recomputeDomainDemand(d); // demands follow the clock
+      domainLevelStale[d] = true;
+    }
   }
 
   @Override
   public void partitionMemory(List<TpcSet> partitions, double[] shares) {
     if (partitions.size() != shares.length) throw new IllegalArgumentException("one bandwidth share per partition");
-    if (!atoms.isEmpty()) throw new IllegalStateException("memory is partitioned before any atom runs");
+    if (launchedAtoms > 0) throw new IllegalStateException("memory is partitioned before any atom runs");
     int d = partitions.size();
     domainBandwidthGBps = new double[d + 1];
     domainDemandGBps = new double[d + 1];
@@ -171,10 +207,16 @@ public final class SimGpu implements GpuBackend {
       }
     }
     domainBandwidthGBps[d] = Math.max(left, 1e-6) * spec.memBandwidthGBps();
-    domainAtoms = new ArrayList<>();
-    for (int i = 0; i <= d; i++) domainAtoms.add(new ArrayList<>());
+    domainAtoms = new DomainAtoms[d + 1];
+    for (int i = 0; i <= d; i++) domainAtoms[i] = new DomainAtoms(i);
     domainLevelRound = new int[d + 1];
     domainLevel = new double[d + 1];
+    domainBlockDemandGBps = new double[d + 1];
+    domainUpdates = new long[d + 1];
+    domainDeltaAtom = new AtomState[d + 1];
+    domainDelta = new int[d + 1];
+    domainLevelStale = new boolean[d + 1];
+    Arrays.fill(domainLevelStale, true);
   }
 
   @Override
@@ -196,15 +238,15 @@ public final class SimGpu implements GpuBackend {
   @Override
   public void launch(Atom atom, double waitUs) {
     if (byAtom.containsKey(atom)) throw new IllegalArgumentException("atom " + atom.id() + " launched twice");
-    for (int t : atom.tpcs()) {
-      if (t >= spec.tpcCount()) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + t + " but " + spec.id() + " has " + spec.tpcCount());
-    }
-    AtomState a = new AtomState(atoms.size(), atom, now, spec, domainBandwidthGBps.length);
-    atoms.add(a);
+    int last = atom.tpcs().isEmpty() ? -1 : atom.tpcs().last();
+    if (last >= tpcCount) throw new IllegalArgumentException("atom " + atom.id() + " names TPC " + last + " but " + spec.id() + " has " + tpcCount);
+    AtomState a = new AtomState(allocAtomSlot(), atom, now, spec, domainBandwidthGBps.length);
+    atoms[a.index] = a;
+    launchedAtoms++;
     byAtom.put(atom, a);
     double issueMs = Math.max(now, hostFreeMs);
     hostFreeMs = issueMs + dispatch.launchCallUs() / 1000.0;
-    events.push(issueMs + waitUs / 1000.0, EV_ATOM_READY, a.index);
+    pushAtomEvent(issueMs + waitUs / 1000.0, EV_ATOM_READY, a);
     if (dispatch.yieldsToUrgent()) {
       want(a, 1);
       for (AtomState b : pending) if (!b.yielded && wantsAll(b)) yieldAtom(b);
@@ -233,6 +275,7 @@ public final class SimGpu implements GpuBackend {
     for (int sm = 0; sm < smCount; sm++) fillSm(sm);
     commitStarted();
     listener.onAtomAborted(atom, a.done, killed);
+    releaseIfDone(a);
   }
 
   @Override
@@ -248,11 +291,38 @@ public final class SimGpu implements GpuBackend {
         now = t;
       }
       switch (kind) {
-        case EV_BLOCK_DONE -> blockDone(p);
-        case EV_ATOM_READY -> atomReady(atoms.get(p));
-        case EV_ATOM_SEEN -> completionSeen(atoms.get(p));
-        case EV_RELAUNCH -> relaunch(atoms.get(p), t);
-        case EV_RESUME -> resume(atoms.get(p));
+        case EV_BLOCK_DONE -> {
+          // the chain's groups were pushed one after another with this time, so nothing else could
+          // come between them in the queue: running them in chain order is the unbatched order
+          int b = p;
+          while (true) {
+            int next = blkBatchNext[b]; // read first: blockDone may reuse b's slot
+            blockDone(b);
+            if (next < 0) break;
+            eventsProcessed++; // counted as before batching, one event per group
+            b = next;
+          }
+        }
+        case EV_ATOM_READY -> {
+          AtomState a = popAtomEvent(p);
+          atomReady(a);
+          releaseIfDone(a);
+        }
+        case EV_ATOM_SEEN -> {
+          AtomState a = popAtomEvent(p);
+          completionSeen(a);
+          releaseIfDone(a);
+        }
+        case EV_RELAUNCH -> {
+          AtomState a = popAtomEvent(p);
+          relaunch(a, t);
+          releaseIfDone(a);
+        }
+        case EV_RESUME -> {
+          AtomState a = popAtomEvent(p);
+          resume(a);
+          releaseIfDone(a);
+        }
         default -> {
           Runnable r = timers.get(p);
           timers.set(p, null);
@@ -323,7 +393,7 @@ public final class SimGpu implements GpuBackend {
 
   private void want(AtomState a, int delta) {
     a.wants = delta > 0;
-    int[] n = wantedByPriority.computeIfAbsent(a.priority, p -> new int[spec.tpcCount()]);
+    int[] n = wantedByPriority.computeIfAbsent(a.priority, p -> new int[tpcCount]);
     for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) n[tpc] += delta;
   }
 
@@ -349,7 +419,7 @@ public final class SimGpu implements GpuBackend {
   private void scheduleRelaunch(AtomState b, double atMs) {
     if (b.relaunchAtMs >= 0 && b.relaunchAtMs <= atMs) return;
     b.relaunchAtMs = atMs;
-    events.push(atMs, EV_RELAUNCH, b.index);
+    pushAtomEvent(atMs, EV_RELAUNCH, b);
   }
 
   private void relaunch(AtomState b, double eventMs) {
@@ -364,7 +434,7 @@ public final class SimGpu implements GpuBackend {
     }
     b.yielded = false;
     yielded.remove(b);
-    events.push(issueMs + spec.launchOverheadUs() / 1000.0, EV_RESUME, b.index);
+    pushAtomEvent(issueMs + spec.launchOverheadUs() / 1000.0, EV_RESUME, b);
   }
 
   private void resume(AtomState b) {
@@ -377,7 +447,7 @@ public final class SimGpu implements GpuBackend {
       freeBlk[freeBlkCount++] = b;
       return;
     }
-    AtomState a = atoms.get(blkAtom[b]);
+    AtomState a = atoms[blkAtom[b]];
     int sm = blkSm[b];
     int n = blkCount[b];
     releaseBlock(b, true);
@@ -388,7 +458,7 @@ public final class SimGpu implements GpuBackend {
       a.finished = true;
       a.endMs = now;
       if (dispatch.completionSeenUs() > 0) {
-        events.push(Math.max(now + dispatch.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a.index);
+        pushAtomEvent(Math.max(now + dispatch.completionSeenUs() / 1000.0, hostFreeMs), EV_ATOM_SEEN, a);
       } else {
         completionSeen(a);
       }
@@ -396,6 +466,39 @@ public final class SimGpu implements GpuBackend {
     startedCount = 0;
     fillSm(sm);
     commitStarted();
+    if (a.finished) releaseIfDone(a);
+  }
+
+  // ---- atom slots ---------------------------------------------------------------------------
+
+  private void pushAtomEvent(double atMs, int kind, AtomState a) {
+    a.queuedEvents++;
+    events.push(atMs, kind, a.index);
+  }
+
+  private AtomState popAtomEvent(int slot) {
+    AtomState a = atoms[slot];
+    a.queuedEvents--;
+    return a;
+  }
+
+  /** Frees a finished (or aborted) atom's slot once no queued event names it. */
+  private void releaseIfDone(AtomState a) {
+    if (!a.finished || a.queuedEvents > 0 || a.released) return;
+    a.released = true;
+    atoms[a.index] = null;
+    byAtom.remove(a.atom);
+    if (freeAtomSlotCount == freeAtomSlots.length) freeAtomSlots = Arrays.copyOf(freeAtomSlots, freeAtomSlotCount * 2);
+    freeAtomSlots[freeAtomSlotCount++] = a.index;
+  }
+
+  /** Atom slots taken now (in flight, or finished with an event still queued): bounded, whatever the run length. */
+  int atomSlotsInUse() { return atomHighWater - freeAtomSlotCount; }
+
+  private int allocAtomSlot() {
+    if (freeAtomSlotCount > 0) return freeAtomSlots[--freeAtomSlotCount];
+    if (atomHighWater == atoms.length) atoms = Arrays.copyOf(atoms, atoms.length * 2);
+    return atomHighWater++;
   }
 
   /**
@@ -436,15 +539,21 @@ public final class SimGpu implements GpuBackend {
     blkCount[b] = n;
     blkAtom[b] = a.index;
     blkSm[b] = sm;
-    blkDemand[b] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+    blkDemand[b] = demandAtClock(a);
     blkLive[b] = true;
     blkPrev[b] = -1;
     blkNext[b] = smFirst[sm];
     if (smFirst[sm] >= 0) blkPrev[smFirst[sm]] = b;
     smFirst[sm] = b;
     int dom = domainOfSm[sm];
-    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).add(a);
+    if (a.residentByDomain[dom] == 0) {
+      domainAtoms[dom].add(a);
+      domainLevelStale[dom] = true;
+    }
     a.residentByDomain[dom] += n;
+    domainCountChanged(dom, a, n);
+    addDomainDemand(dom, n * demandAtClock(a));
+    smBlockDemandGBps[sm] += n * blkDemand[b];
     usedThreads[sm] += n * a.threads;
     usedRegs[sm] += n * a.regs;
     usedSmem[sm] += n * a.smem;
@@ -467,40 +576,115 @@ public final class SimGpu implements GpuBackend {
     round++;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
-      AtomState a = atoms.get(blkAtom[b]);
+      AtomState a = atoms[blkAtom[b]];
       int sm = blkSm[b];
       int d = domainOfSm[sm];
       double level = Math.min(smLevel(sm), domainLevel(d));
       double slowdown = Math.max(1.0, blkDemand[b] / level);
-      double us = a.work.blockUsAtClock(clockRatio) * spec.computeScale() * slowdown;
-      events.push(now + us / 1000.0, EV_BLOCK_DONE, b);
+      double us = blockUsAtClock(a) * slowdown;
+      double endMs = now + us / 1000.0;
+      blkBatchNext[b] = -1;
+      // One queue entry for groups ending together: a group joins the chain pushed last when nothing
+      // was pushed since and that chain ends later than now (so it is still queued). Unbatched, the two
+      // would have been adjacent in the queue (same time, consecutive insertion), so running the
+      // chain in order is the unbatched order (see runUntil). This groups SMs in the same state: the
+      // blocks one wave's completions start, SM after SM, end together again.
+      if (endMs == chainEndMs && endMs > now && events.lastSeq() == chainSeq) {
+        blkBatchNext[chainTail] = b;
+      } else {
+        events.push(endMs, EV_BLOCK_DONE, b);
+        chainEndMs = endMs;
+        chainSeq = events.lastSeq();
+      }
+      chainTail = b;
     }
     startedCount = 0;
   }
 
   private double smLevel(int sm) {
     if (smLevelRound[sm] == round) return smLevel[sm];
+    smLevelRound[sm] = round;
+    if (fits(smBlockDemandGBps[sm], smCapGBps)) return smLevel[sm] = Double.POSITIVE_INFINITY;
     int k = 0;
     for (int g = smFirst[sm]; g >= 0; g = blkNext[g]) {
       if (k == fillDemand.length) growFill();
       fillDemand[k] = blkDemand[g];
       fillCount[k++] = blkCount[g];
     }
-    smLevelRound[sm] = round;
     return smLevel[sm] = waterLevel(smCapGBps, k);
   }
 
   private double domainLevel(int d) {
     if (domainLevelRound[d] == round) return domainLevel[d];
-    List<AtomState> list = domainAtoms.get(d);
+    domainLevelRound[d] = round;
+    if (!domainLevelStale[d] && domainDelta[d] == 0) {
+      domainDeltaAtom[d] = null;
+      return domainLevel[d]; // the same list as when it was computed
+    }
+    domainLevelStale[d] = false;
+    domainDeltaAtom[d] = null;
+    domainDelta[d] = 0;
+    if (fits(domainBlockDemandGBps[d], domainBandwidthGBps[d])) return domainLevel[d] = Double.POSITIVE_INFINITY;
     int k = 0;
-    for (AtomState a : list) {
+    for (AtomState a = domainAtoms[d].first; a != null; a = a.domainNext[d]) {
       if (k == fillDemand.length) growFill();
-      fillDemand[k] = a.work.blockDramBytes() / (a.work.blockUsAtClock(clockRatio) * spec.computeScale() * 1000.0);
+      fillDemand[k] = demandAtClock(a);
       fillCount[k++] = a.residentByDomain[d];
     }
-    domainLevelRound[d] = round;
     return domainLevel[d] = waterLevel(domainBandwidthGBps[d], k);
+  }
+
+  /**
+   * Whether a demand sum surely fits {@code capacity}, so that {@link #waterLevel} would return
+   * +infinity: with a margin of 1e-6 of the capacity, far above both the drift of the running sums
+   * (domain sums are recomputed exactly every 2^20 additions, SM sums restart at 0 when the SM
+   * empties) and the rounding inside waterLevel. Demands near the capacity take the full fill.
+   */
+  private static boolean fits(double demandGBps, double capacityGBps) {
+    return demandGBps <= capacityGBps * (1 - FITS_MARGIN);
+  }
+
+  private static final double FITS_MARGIN = 1e-6;
+
+  private void domainCountChanged(int d, AtomState a, int delta) {
+    if (domainLevelStale[d]) return;
+    if (domainDeltaAtom[d] == null) domainDeltaAtom[d] = a;
+    else if (domainDeltaAtom[d] != a) {
+      domainLevelStale[d] = true;
+      return;
+    }
+    domainDelta[d] += delta;
+  }
+
+  private void addDomainDemand(int d, double gbps) {
+    if (++domainUpdates[d] >= 1 << 20) recomputeDomainDemand(d);
+    else domainBlockDemandGBps[d] += gbps;
+  }
+
+  private void recomputeDomainDemand(int d) {
+    double sum = 0;
+    for (AtomState a = domainAtoms[d].first; a != null; a = a.domainNext[d]) sum += a.residentByDomain[d] * demandAtClock(a);
+    domainBlockDemandGBps[d] = sum;
+    domainUpdates[d] = 0;
+  }
+
+  /** A block's time of {@code a} at the current clock before contention (cached while the clock stays). */
+  private double blockUsAtClock(AtomState a) {
+    if (a.clockEpoch != clockEpoch) cacheClockTerms(a);
+    return a.blockUsAtClock;
+  }
+
+  /** The DRAM GB/s one block of {@code a} asks for at the current clock (cached while the clock stays). */
+  private double demandAtClock(AtomState a) {
+    if (a.clockEpoch != clockEpoch) cacheClockTerms(a);
+    return a.demandGBps;
+  }
+
+  private void cacheClockTerms(AtomState a) {
+    double us = a.work.blockUsAtClock(clockRatio);
+    a.blockUsAtClock = us * computeScale;
+    a.demandGBps = a.work.blockDramBytes() / (us * computeScale * 1000.0);
+    a.clockEpoch = clockEpoch;
   }
 
   /**
@@ -552,7 +736,7 @@ public final class SimGpu implements GpuBackend {
    */
   private void releaseBlock(int b, boolean freeSlot) {
     int sm = blkSm[b];
-    AtomState a = atoms.get(blkAtom[b]);
+    AtomState a = atoms[blkAtom[b]];
     int n = blkCount[b];
     usedThreads[sm] -= n * a.threads;
     usedRegs[sm] -= n * a.regs;
@@ -563,7 +747,18 @@ public final class SimGpu implements GpuBackend {
     if (blkNext[b] >= 0) blkPrev[blkNext[b]] = blkPrev[b];
     int dom = domainOfSm[sm];
     a.residentByDomain[dom] -= n;
-    if (a.residentByDomain[dom] == 0) domainAtoms.get(dom).remove(a);
+    domainCountChanged(dom, a, -n);
+    if (a.residentByDomain[dom] == 0) {
+      domainAtoms[dom].remove(a);
+      domainLevelStale[dom] = true;
+    }
+    if (domainAtoms[dom].first == null) {
+      domainBlockDemandGBps[dom] = 0;
+      domainUpdates[dom] = 0;
+    } else {
+      addDomainDemand(dom, -(n * demandAtClock(a)));
+    }
+    smBlockDemandGBps[sm] = smFirst[sm] < 0 ? 0 : smBlockDemandGBps[sm] - n * blkDemand[b];
     int tpc = sm / smsPerTpc;
     residentPerTpc[tpc] -= n;
     if (residentPerTpc[tpc] == 0) busyTpcs--;
@@ -581,6 +776,7 @@ public final class SimGpu implements GpuBackend {
       blkDemand = Arrays.copyOf(blkDemand, n);
       blkNext = Arrays.copyOf(blkNext, n);
       blkPrev = Arrays.copyOf(blkPrev, n);
+      blkBatchNext = Arrays.copyOf(blkBatchNext, n);
       blkLive = Arrays.copyOf(blkLive, n);
       freeBlk = Arrays.copyOf(freeBlk, n);
     }
@@ -600,11 +796,38 @@ public final class SimGpu implements GpuBackend {
       demand += Math.min(domainDemandGBps[d], domainBandwidthGBps[d]);
       bw += domainBandwidthGBps[d];
     }
-    double busyFrac = (double) busyTpcs / spec.tpcCount();
-    double watts = spec.power().watts(busyFrac, clockRatio, demand / bw);
+    double busyFrac = (double) busyTpcs / tpcCount;
+    double watts = spec.power().wattsAtClockFactor(busyFrac, clockPowerFactor, demand / bw);
     energyJ += watts * dt / 1000.0;
     busyTpcMs += busyTpcs * dt;
     lastAccrueMs = t;
+  }
+
+  /**
+   * The atoms resident in one bandwidth domain, in the order they became resident (the order the
+   * max-min fill has always seen them in), linked through the atoms so removal is O(1).
+   */
+  private static final class DomainAtoms {
+    final int d;
+    AtomState first;
+    AtomState last;
+
+    DomainAtoms(int d) { this.d = d; }
+
+    void add(AtomState a) {
+      a.domainPrev[d] = last;
+      a.domainNext[d] = null;
+      if (last != null) last.domainNext[d] = a; else first = a;
+      last = a;
+    }
+
+    void remove(AtomState a) {
+      AtomState p = a.domainPrev[d], n = a.domainNext[d];
+      if (p != null) p.domainNext[d] = n; else first = n;
+      if (n != null) n.domainPrev[d] = p; else last = p;
+      a.domainPrev[d] = null;
+      a.domainNext[d] = null;
+    }
   }
 
   /** Per-atom simulation state. */
@@ -631,11 +854,20 @@ public final class SimGpu implements GpuBackend {
     int zeroStreak;         // relaunches that found every TPC held
     double relaunchAtMs = -1;
     boolean finished;
+    int queuedEvents;       // queued events naming its slot; the slot is freed only at 0
+    boolean released;
+    int clockEpoch = -1;    // the clock epoch of the two cached terms below
+    double blockUsAtClock;  // block time at that clock, before contention (ms x 1000)
+    double demandGBps;      // DRAM demand of one block at full speed at that clock
 
     final int[] residentByDomain;
+    final AtomState[] domainPrev; // links of DomainAtoms, per domain
+    final AtomState[] domainNext;
 
     AtomState(int index, Atom atom, double launchMs, GpuSpec spec, int domains) {
       this.residentByDomain = new int[domains];
+      this.domainPrev = new AtomState[domains];
+      this.domainNext = new AtomState[domains];
       this.index = index;
       this.atom = atom;
       this.tpcs = atom.tpcs();

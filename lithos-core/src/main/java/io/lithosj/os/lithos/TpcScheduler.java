@@ -26,6 +26,9 @@ public final class TpcScheduler {
   private final long[] atomOn;
   private final int[] holder;
   private final int[] heldCount;
+  private final TpcSet pool;      // TPCs no tenant owns
+  private final TpcSet beOwned;   // TPCs BE tenants own
+  private final TpcSet hpOwned;   // TPCs HP tenants own
   private TpcSet free;
 
   public TpcScheduler(int tpcCount, List<TenantSpec> tenants) {
@@ -50,6 +53,13 @@ public final class TpcScheduler {
     Arrays.fill(holder, NONE);
     heldCount = new int[tenants.size()];
     free = TpcSet.range(0, tpcCount);
+    TpcSet be = TpcSet.EMPTY, hp = TpcSet.EMPTY;
+    for (int t = 0; t < tenants.size(); t++) {
+      if (tenants.get(t).isHighPriority()) hp = hp.union(owned[t]); else be = be.union(owned[t]);
+    }
+    beOwned = be;
+    hpOwned = hp;
+    pool = TpcSet.range(0, tpcCount).minus(be).minus(hp);
   }
 
   /** Each tenant's TPC quota under the rule in the class comment; throws naming the tenant. */
@@ -119,24 +129,15 @@ public final class TpcScheduler {
    */
   public TpcSet pick(TpcSet avail, int k, int tenant) {
     if (k >= avail.size()) return avail;
+    TpcSet own = owned[tenant];
     TpcSet chosen = TpcSet.EMPTY;
-    int taken = 0;
-    for (int rank = 0; rank < 4 && taken < k; rank++) {
-      for (int x = avail.first(); x >= 0 && taken < k; x = avail.next(x + 1)) {
-        if (preferenceRank(x, tenant) == rank) {
-          chosen = chosen.with(x);
-          taken++;
-        }
-      }
+    // preference ranks as masks (ownership is fixed for the run): own, pool, BE-owned, HP-owned
+    for (TpcSet rank : new TpcSet[] {own, pool, beOwned.minus(own), hpOwned.minus(own)}) {
+      int left = k - chosen.size();
+      if (left == 0) break;
+      chosen = chosen.union(avail.intersect(rank).firstN(left));
     }
     return chosen;
-  }
-
-  private int preferenceRank(int tpc, int tenant) {
-    int o = owner[tpc];
-    if (o == tenant) return 0;
-    if (o == NONE) return 1;
-    return tenants.get(o).isHighPriority() ? 3 : 2;
   }
 
   /** What the dispatcher needs from the tenants' side. */
@@ -147,7 +148,8 @@ public final class TpcScheduler {
     /**
      * Until when {@code owner}'s idle TPCs may be lent: {@code +inf} freely (the owner is idle),
      * a time for atoms predicted to end by then (the owner is busy on fewer TPCs than it owns),
-     * NaN not at all (the owner is about to need them).
+     * NaN not at all (the owner is about to need them). No side effects: the scheduler may ask
+     * once for several TPCs of one owner.
      */
     double lendUntilMs(int owner);
 
@@ -193,10 +195,12 @@ public final class TpcScheduler {
 
   /** Idle TPCs {@code tenant} may take without a deadline: its own, the pool, and idle owners' when stealing. */
   public TpcSet usableBy(int tenant, boolean stealing, Demand demand) {
-    TpcSet r = TpcSet.EMPTY;
-    for (int x = free.first(); x >= 0; x = free.next(x + 1)) {
-      int o = owner[x];
-      if (o == tenant || o == NONE || (stealing && demand.lendUntilMs(o) == Double.POSITIVE_INFINITY)) r = r.with(x);
+    TpcSet r = free.intersect(owned[tenant].union(pool));
+    if (!stealing) return r;
+    for (int o = 0; o < owned.length; o++) { // asked once per owner with idle TPCs (lendUntilMs has no side effects)
+      if (o != tenant && free.intersects(owned[o]) && demand.lendUntilMs(o) == Double.POSITIVE_INFINITY) {
+        r = r.union(free.intersect(owned[o]));
+      }
     }
     return r;
   }

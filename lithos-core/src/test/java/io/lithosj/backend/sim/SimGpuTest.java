@@ -75,6 +75,28 @@ class SimGpuTest {
   }
 
   @Test
+  void memoryFollowsAtomsInFlightNotRunLength() {
+    for (DispatchModel d : new DispatchModel[] {DispatchModel.HARDWARE, DispatchModel.CUDA_BACKEND_H100}) {
+      Harness h = new Harness(H100, d);
+      int maxSlots = 0;
+      for (int i = 0; i < 2000; i++) { // four atoms at a time, one aborted in each round
+        Atom[] round = new Atom[4];
+        for (int j = 0; j < 4; j++) {
+          round[j] = h.atom(compute("k" + j, 300, 50), TpcSet.range(j * 16, j * 16 + 16), j % 2);
+          h.gpu.launch(round[j]);
+        }
+        h.gpu.runUntil(h.gpu.nowMs() + 0.02);
+        h.gpu.abort(round[3]);
+        maxSlots = Math.max(maxSlots, h.gpu.atomSlotsInUse());
+        h.gpu.runUntil(Double.POSITIVE_INFINITY);
+      }
+      assertEquals(2000 * 3, h.done.size(), d.toString());
+      assertEquals(0, h.gpu.atomSlotsInUse(), d + ": every finished or aborted atom's slot is freed");
+      assertTrue(maxSlots <= 4, d + ": at most the atoms of one round held, was " + maxSlots);
+    }
+  }
+
+  @Test
   void aKernelAloneTakesItsIdealLatency() {
     for (int tpcs : new int[] {1, 8, 33, 66}) {
       Kernel k = compute("fma", 4000, 50);
