@@ -102,11 +102,12 @@ public record RealRun(String pair, Double load, String mechanism, Integer rep, L
 
   /** This run with every field the comparison needs present; throws naming the source and field. */
   public RealRun checked() {
+    // a failed run (mechanism 'setup' where a pair could not be built) carries its error, maybe nothing else
+    if (failed()) return this;
     need(pair, "pair");
     need(load, "load");
     need(mechanism, "mechanism");
     if (!MECHANISMS.contains(mechanism)) bad("mechanism", "'" + mechanism + "' is not one of " + MECHANISMS);
-    if (failed()) return this; // a failed run carries its error, maybe nothing else
     need(durationS, "duration_s");
     need(warmupS, "warmup_s");
     need(hp, "hp");

@@ -35,9 +35,11 @@ import java.util.function.ToDoubleFunction;
  * runs are each tenant by itself (policy {@code mps}, nothing to share with).
  *
  * <p>Metrics per mechanism run: HP p99 (p50) over the same tenant's p99 (p50) alone at the same
- * load, BE throughput retained (over its throughput alone). Repetitions (real) and seeds (modeled)
- * are combined by medians: median stacked value over median alone value; a run is stable when the
- * majority of its repetitions (seeds) are, ties counting as unstable.
+ * load, BE throughput retained (over its throughput alone). Each stacked repetition (seed) is divided
+ * by the alone run of the same repetition (seed), which had the same arrivals, then the median is
+ * taken over repetitions (seeds); the real BE retained is the harness's own {@code retained} (over
+ * the BE-alone run of the same repetition). A run is stable when the majority of its repetitions
+ * (seeds) are, ties counting as unstable.
  */
 public final class Validation {
   private Validation() {}
@@ -164,8 +166,9 @@ public final class Validation {
     for (RealRun r : real) {
       if (r.failed()) {
         failed++;
-        notes.add("real run left out, it failed: " + r.source() + " (" + r.pair() + " @" + loadText(r.load()) + " "
-            + r.mechanism() + "): " + r.error());
+        String err = r.error().strip();
+        notes.add("real run left out, it failed: " + r.source() + " (" + r.pair() + " @" + (r.load() == null ? "?" : loadText(r.load()))
+            + " " + r.mechanism() + "): " + (err.length() > 200 ? "..." + err.substring(err.length() - 200) : err).replace('\n', ' '));
         continue;
       }
       String key = r.pair() + "@" + loadText(r.load());
@@ -304,21 +307,20 @@ public final class Validation {
           notes.add(g.key() + " " + mech + ": no real run of '" + t + "' alone, so no solo denominator: its HP cells are left out");
           continue;
         }
-        List<RealRun.Hp> stacked = rows.stream().flatMap(r -> r.hp().stream()).filter(h -> h.tenant().equals(t)).toList();
-        boolean realStable = majority(stacked.stream().map(RealRun.Hp::stable).toList());
+        boolean realStable = majority(rows.stream().map(r -> hpOf(r, t).stable()).toList());
         List<RunResult> modeledAlone = g.results.get("alone/" + t);
         boolean modeledStable = majority(modeled.stream().map(r -> Stability.stable(r, t)).toList());
         String pair = hpCount > 1 ? g.pair + "/" + t : g.pair;
-        out.add(new Cell(pair, g.load, mech, P99, ratio(stacked, alone, RealRun.Hp::p99Ms),
-            ratioModeled(modeled, modeledAlone, t, m -> m.tenant(t).p99Ms()), realStable, modeledStable));
-        out.add(new Cell(pair, g.load, mech, P50, ratio(stacked, alone, RealRun.Hp::p50Ms),
-            ratioModeled(modeled, modeledAlone, t, m -> m.tenant(t).p50Ms()), realStable, modeledStable));
+        out.add(new Cell(pair, g.load, mech, P99, realRatio(rows, g.rows("alone"), t, RealRun.Hp::p99Ms),
+            modeledRatio(modeled, modeledAlone, m -> m.tenant(t).p99Ms()), realStable, modeledStable));
+        out.add(new Cell(pair, g.load, mech, P50, realRatio(rows, g.rows("alone"), t, RealRun.Hp::p50Ms),
+            modeledRatio(modeled, modeledAlone, m -> m.tenant(t).p50Ms()), realStable, modeledStable));
       }
       for (RealRun.Be b : rows.get(0).be()) {
         String t = b.tenant();
         double real = Stats.median(rows.stream().flatMap(r -> r.be().stream()).filter(x -> x.tenant().equals(t))
             .mapToDouble(RealRun.Be::retained).toArray());
-        double mod = ratioModeled(modeled, g.results.get("alone/" + t), t, m -> m.tenant(t).throughputPerSec());
+        double mod = modeledRatio(modeled, g.results.get("alone/" + t), m -> m.tenant(t).throughputPerSec());
         String pair = beCount > 1 ? g.pair + "/" + t : g.pair;
         out.add(new Cell(pair, g.load, mech, BE_RETAINED, real, mod, realRunStable, modeledRunStable));
       }
@@ -326,12 +328,31 @@ public final class Validation {
     return out;
   }
 
-  private static <T> double ratio(List<T> stacked, List<T> alone, ToDoubleFunction<T> f) {
-    return Stats.median(stacked.stream().mapToDouble(f).toArray()) / Stats.median(alone.stream().mapToDouble(f).toArray());
+  private static RealRun.Hp hpOf(RealRun r, String tenant) {
+    return r.hp().stream().filter(h -> h.tenant().equals(tenant)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(r.source() + ": no HP tenant '" + tenant + "'"));
   }
 
-  private static double ratioModeled(List<RunResult> stacked, List<RunResult> alone, String tenant, ToDoubleFunction<RunResult> f) {
-    return Stats.median(stacked.stream().mapToDouble(f).toArray()) / Stats.median(alone.stream().mapToDouble(f).toArray());
+  /**
+   * Median over repetitions of stacked / alone, each stacked run over the alone run of the same
+   * repetition (same arrivals), or over the median alone run where that repetition has none.
+   */
+  static double realRatio(List<RealRun> stacked, List<RealRun> alone, String tenant, ToDoubleFunction<RealRun.Hp> f) {
+    List<RealRun> mine = alone.stream().filter(r -> r.hp().stream().anyMatch(h -> h.tenant().equals(tenant))).toList();
+    double median = Stats.median(mine.stream().mapToDouble(r -> f.applyAsDouble(hpOf(r, tenant))).toArray());
+    double[] ratios = stacked.stream().mapToDouble(r -> {
+      double den = mine.stream().filter(a -> java.util.Objects.equals(a.rep(), r.rep())).mapToDouble(a -> f.applyAsDouble(hpOf(a, tenant)))
+          .findFirst().orElse(median);
+      return f.applyAsDouble(hpOf(r, tenant)) / den;
+    }).toArray();
+    return Stats.median(ratios);
+  }
+
+  /** Median over seeds of stacked / alone, seed by seed (the same seed gives the HP tenant the same arrivals). */
+  static double modeledRatio(List<RunResult> stacked, List<RunResult> alone, ToDoubleFunction<RunResult> f) {
+    double[] ratios = new double[stacked.size()];
+    for (int k = 0; k < ratios.length; k++) ratios[k] = f.applyAsDouble(stacked.get(k)) / f.applyAsDouble(alone.get(k));
+    return Stats.median(ratios);
   }
 
   /** More than half true; a tie counts as false (unstable). */

@@ -113,11 +113,11 @@ class ValidationTest {
   }
 
   @Test
-  void backlogRule() {
-    assertTrue(Stability.stable(1000, 52));
-    assertFalse(Stability.stable(1000, 56));
-    assertTrue(Stability.stable(10, 2), "a short window may end with a request in service and one queued");
-    assertFalse(Stability.stable(10, 4));
+  void unfinishedShareRule() {
+    assertTrue(Stability.stable(950, 50));
+    assertFalse(Stability.stable(950, 51));
+    assertTrue(Stability.stable(38, 2), "the harness's threshold: 5% of arrivals, no slack");
+    assertFalse(Stability.stable(0, 0), "nothing served: not a stable service");
     assertTrue(Validation.majority(List.of(true, true, false)));
     assertFalse(Validation.majority(List.of(true, false)), "a tie counts as unstable");
   }
