@@ -20,6 +20,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from paper_shapes import INFERENCE, TRAINING  # noqa: E402
 
 PAPER_SHAPES_IN_TRACES = False
+# Once scenarios take "launch" (graph | eager): the harness replays HP requests as CUDA graphs and
+# runs every BE job eagerly from Python (validation/README.md), so say so; True needs that field.
+LAUNCH_MODES = False
 GPU = "h200" if PAPER_SHAPES_IN_TRACES else "h100-sxm"
 LOADS = [0.2, 0.4, 0.6]
 
@@ -46,6 +49,8 @@ def tenant(name, prio, kind, model, load):
     else:
         # until then: the traced shapes; GPT-J has only per-step traces, decode is most of a request
         t["model"] = "gptj-6b-decode" if model == "gptj-6b" else model
+    if LAUNCH_MODES:
+        t["launch"] = "graph" if prio == "HP" else "eager"
     if prio == "HP":
         t["load"] = load
         t["sloMs"] = shape["slo_ms"]

@@ -1,9 +1,13 @@
 package io.lithosj.cli;
 
 import io.lithosj.validation.RealRun;
+import io.lithosj.validation.TimeSliceProbe;
 import io.lithosj.validation.Validation;
 import io.lithosj.validation.ValidationReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -43,14 +47,27 @@ public final class ValidateCommand implements Callable<Integer> {
   @Option(names = {"-j", "--threads"}, description = "parallel modeled runs (default: all cores)")
   Integer threads;
 
+  @Option(names = "--timeslice-probe", paramLabel = "FILE", defaultValue = "results/validation/real/timeslice_probe.json",
+      description = "the real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
+          + "used when the file exists (default: ${DEFAULT-VALUE})")
+  Path timeslice;
+
   @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
 
   @Override
   public Integer call() {
     List<RealRun> runs = RealRun.read(real);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    Map<String, Map<String, Object>> calibrated = new LinkedHashMap<>();
+    String calibration = "time-slicing: the policy's defaults (no probe at " + timeslice + ")";
+    if (Files.isRegularFile(timeslice)) {
+      TimeSliceProbe p = TimeSliceProbe.read(timeslice);
+      calibrated.put("time-slicing", p.params());
+      calibration = p.describe();
+    }
     Validation.Result r = Validation.run(runs, new Validation.Options(scenarios, seeds, maxDurationMs, t, only,
-        quiet ? s -> {} : System.err::println));
+        quiet ? s -> {} : System.err::println, calibrated));
+    r.notes().add(0, calibration);
     ValidationReport.write(r, out);
     System.out.printf(Locale.ROOT, "%d of %d cells meet issue 14's tolerances; wrote %s, comparison.md, comparison.png%n",
         r.met(), r.cells().size(), out.resolve("comparison.csv"));

@@ -1,5 +1,9 @@
 package io.lithosj.validation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.Scenario.TenantConfig;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
@@ -55,9 +60,17 @@ public final class Validation {
    * @param seeds          modeled runs per mechanism (seeds scenario seed, +1, ...)
    * @param maxDurationMs  cap on a modeled run's length (warm-up scaled alike); 0 = the real run's length
    * @param only           {@code pair@load} keys to run (empty = all), e.g. {@code resnet50+mobilenetv2@0.2}
+   * @param calibrated     policy name → parameters measured on the real GPU (e.g. {@link TimeSliceProbe#params()}
+   *                       for {@code time-slicing}), over the scenario's and the mapping's
    */
-  public record Options(Path scenarioDir, int seeds, double maxDurationMs, int threads, Set<String> only, Consumer<String> log) {
+  public record Options(Path scenarioDir, int seeds, double maxDurationMs, int threads, Set<String> only, Consumer<String> log,
+                        Map<String, Map<String, Object>> calibrated) {
+    public Options(Path scenarioDir, int seeds, double maxDurationMs, int threads, Set<String> only, Consumer<String> log) {
+      this(scenarioDir, seeds, maxDurationMs, threads, only, log, Map.of());
+    }
+
     public Options {
+      calibrated = calibrated == null ? Map.of() : Map.copyOf(calibrated);
       if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, was " + seeds);
       if (!(maxDurationMs >= 0)) throw new IllegalArgumentException("maxDurationMs must be >= 0, was " + maxDurationMs);
       only = only == null ? Set.of() : Set.copyOf(only);
@@ -251,7 +264,10 @@ public final class Validation {
       }
     }
     for (String mech : g.mechanisms()) {
-      Scenario s = timed.withPolicy(policyFor(mech).name(), policyFor(mech).params()).withName(g.base.nameOrDefault() + "/" + mech);
+      Scenario.PolicyConfig pc = policyFor(mech);
+      Map<String, Object> params = new LinkedHashMap<>(pc.params());
+      params.putAll(o.calibrated().getOrDefault(pc.name(), Map.of()));
+      Scenario s = timed.withPolicy(pc.name(), params).withName(g.base.nameOrDefault() + "/" + mech);
       if (mech.equals("green-split")) s = withSplit(s, g.rows(mech));
       g.planned.put(mech, seeds(s, o.seeds()));
     }
@@ -269,9 +285,12 @@ public final class Validation {
 
   /** HP tenants at the real arrival rate (Poisson), in place of the file's {@code load}. */
   static Scenario withRates(Scenario s, Map<String, Double> rate) {
-    return s.withTenants(s.tenants().stream().map(c -> !rate.containsKey(c.name()) ? c
-        : new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), "poisson", rate.get(c.name()),
-            c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), null)).toList());
+    return editTenants(s, (name, t) -> {
+      if (!rate.containsKey(name)) return;
+      t.remove("load");
+      t.put("arrivals", "poisson");
+      t.put("ratePerSec", rate.get(name));
+    });
   }
 
   /** TPC quotas = the real green contexts' SM counts / 2 (an SM pair is a TPC); every run of the pair must agree. */
@@ -281,13 +300,28 @@ public final class Validation {
       if (!r.splitSms().equals(sms)) throw new IllegalArgumentException(r.source() + ": split_sms " + r.splitSms()
           + " differs from " + rows.get(0).source() + "'s " + sms + "; one modeled split per pair and load");
     }
-    return s.withTenants(s.tenants().stream().map(c -> {
-      Integer n = sms.get(c.name());
-      if (n == null) throw new IllegalArgumentException(rows.get(0).source() + ": split_sms has no entry for tenant '" + c.name() + "'");
-      if (n % 2 != 0) throw new IllegalArgumentException(rows.get(0).source() + ": split_sms." + c.name() + " = " + n + " is not a whole number of TPCs");
-      return new TenantConfig(c.name(), c.priority(), c.sloMs(), n / 2, c.type(), c.arrivals(), c.ratePerSec(),
-          c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load());
-    }).toList());
+    return editTenants(s, (name, t) -> {
+      Integer n = sms.get(name);
+      if (n == null) throw new IllegalArgumentException(rows.get(0).source() + ": split_sms has no entry for tenant '" + name + "'");
+      if (n % 2 != 0) throw new IllegalArgumentException(rows.get(0).source() + ": split_sms." + name + " = " + n + " is not a whole number of TPCs");
+      t.put("tpcQuota", n / 2);
+    });
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Edits each tenant as JSON (the scenario file's form), so every field a tenant has, including
+   * ones added to the scenario format later, survives the edit.
+   */
+  static Scenario editTenants(Scenario s, BiConsumer<String, ObjectNode> edit) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(ScenarioLoader.toJson(s));
+      for (JsonNode t : root.withArray("tenants")) edit.accept(t.path("name").asText(), (ObjectNode) t);
+      return ScenarioLoader.parse(JSON.writeValueAsString(root), false);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The cells of one (pair, load). */
