@@ -68,10 +68,11 @@ public final class ValidationReport {
         + "Solo = the same HP tenant alone at the same arrival rate; BE retained = throughput stacked / alone.\n\n");
     sb.append("Real stability: the harness's `stable` flag, in the majority of repetitions (a BE cell: all HP tenants stable). ")
         .append("Modeled stability: ").append(Stability.rule()).append(", in the majority of ").append(r.seeds())
-        .append(" seed(s). Several repetitions or seeds: median stacked value over median alone value.\n\n");
+        .append(" seed(s). Ratios: each stacked repetition (seed) over the alone run of the same repetition (seed), median over repetitions (seeds).\n\n");
     count(sb, "by metric", r.cells(), Cell::metric);
     count(sb, "by mechanism", r.cells(), Cell::mechanism);
     count(sb, "by pair", r.cells(), c -> c.pair().replaceFirst("/.*", ""));
+    sb.append("\n").append(bias(r.cells()));
     sb.append("\n| pair | load | mechanism | metric | real | modeled | modeled/real | real stable | modeled stable | meets |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Cell c : r.cells()) {
@@ -84,6 +85,34 @@ public final class ValidationReport {
       r.notes().stream().distinct().forEach(n -> sb.append("- ").append(n).append('\n'));
     }
     return sb.toString();
+  }
+
+  /**
+   * Per mechanism, how the model misses: the geometric mean of modeled/real over the HP ratios of
+   * runs stable on both sides (above 1: the model overstates interference), the mean of
+   * modeled - real BE retained, and the stability verdicts side by side.
+   */
+  public static String bias(List<Cell> cells) {
+    StringBuilder sb = new StringBuilder("| mechanism | p99/solo modeled÷real (geomean, n) | p50/solo modeled÷real (geomean, n) "
+        + "| BE retained modeled−real (mean, n) | HP runs unstable: real / modeled / both |\n|---|---|---|---|---|\n");
+    Map<String, List<Cell>> byMech = new java.util.LinkedHashMap<>();
+    for (Cell c : cells) byMech.computeIfAbsent(c.mechanism(), k -> new ArrayList<>()).add(c);
+    byMech.forEach((m, cs) -> {
+      sb.append("| ").append(m).append(" | ").append(geo(cs, Validation.P99)).append(" | ").append(geo(cs, Validation.P50)).append(" | ");
+      double[] d = cs.stream().filter(c -> c.metric().equals(Validation.BE_RETAINED) && Double.isFinite(c.modeled()))
+          .mapToDouble(c -> c.modeled() - c.real()).toArray();
+      sb.append(d.length == 0 ? "-" : String.format(Locale.ROOT, "%+.3f (%d)", java.util.Arrays.stream(d).average().orElse(0), d.length));
+      List<Cell> hp = cs.stream().filter(c -> c.metric().equals(Validation.P99)).toList();
+      sb.append(String.format(Locale.ROOT, " | %d / %d / %d |%n", hp.stream().filter(c -> !c.realStable()).count(),
+          hp.stream().filter(c -> !c.modeledStable()).count(), hp.stream().filter(c -> !c.realStable() && !c.modeledStable()).count()));
+    });
+    return sb.toString();
+  }
+
+  private static String geo(List<Cell> cs, String metric) {
+    double[] v = cs.stream().filter(c -> c.metric().equals(metric) && c.realStable() && c.modeledStable()
+        && c.real() > 0 && c.modeled() > 0 && Double.isFinite(c.modeled())).mapToDouble(c -> Math.log(c.modeled() / c.real())).toArray();
+    return v.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f (%d)", Math.exp(java.util.Arrays.stream(v).average().orElse(0)), v.length);
   }
 
   private static void count(StringBuilder sb, String title, List<Cell> cells, Function<Cell, String> key) {
