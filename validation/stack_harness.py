@@ -621,7 +621,7 @@ def run_pair(pair, args, writer, deadline):
     def do_run(mech, load, rep, seed, who, hp_modes, be_mode, solo, be_solo, env, split=None, extra=None):
         """who: {tenant: Proc}; runs the tenants in hp_modes/be_mode together and writes the row."""
         arr = {n: poisson_arrivals(load * 1e3 / solo[n]["solo_service_ms"], dur, seed, n) for n in hp_modes}
-        t0 = time.monotonic() + 0.3
+        t0 = time.monotonic() + 0.15
         cmds = {}
         for n, m in hp_modes.items():
             cmds.setdefault(who[n].name, {"cmd": "run", "t0": t0, "duration_s": dur, "hp": {}, "be": {}})["hp"][n] = \

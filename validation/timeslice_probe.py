@@ -95,7 +95,7 @@ def analyse(recs):
 
 
 def run(n, args):
-    start = time.monotonic() + 8.0  # children need a few seconds to import cupy and compile
+    start = time.monotonic() + 6.0  # children need a few seconds to import cupy and compile
     outs, procs = [], []
     for i in range(n):
         o = f"/tmp/lithosj_ts_probe_{i}.json"
