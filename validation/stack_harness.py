@@ -85,10 +85,13 @@ MECHANISMS = ["alone", "time-slicing", "mps", "priority", "green-split"]
 WARMUP_S = 1.0
 
 # Stability rule (README): unstable when more than this share of the requests that arrived in the
-# measured window are unfinished at its end, or when the median latency of the last third of the
-# window's arrivals exceeds this factor times that of the first third (a growing queue).
+# measured window are unfinished at its end, or when the queue grows: the median latency of the last
+# third of the window's arrivals exceeds MAX_LATENCY_GROWTH times that of the first third AND
+# QUEUE_LATENCY_FACTOR times the solo service time (a drift of interference that leaves latency at a
+# few service times is not a growing queue).
 MAX_UNFINISHED_SHARE = 0.05
 MAX_LATENCY_GROWTH = 2.0
+QUEUE_LATENCY_FACTOR = 10.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -130,7 +133,7 @@ def percentile(xs, q):
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
-def summarize_hp(arrivals, completions, warmup_s, duration_s):
+def summarize_hp(arrivals, completions, warmup_s, duration_s, solo_ms):
     """arrivals: offsets (s); completions: offset or None (not served by the end). Requests that
     arrived in the window [warmup_s, duration_s) count: completed if done by duration_s, else
     unfinished. Latencies in ms of the completed ones."""
@@ -149,19 +152,21 @@ def summarize_hp(arrivals, completions, warmup_s, duration_s):
     third = (duration_s - warmup_s) / 3.0
     early = [l for a, l in in_window if l is not None and a < warmup_s + third]
     late = [l for a, l in in_window if l is not None and a >= duration_s - third]
-    growth = None
+    growth, late_p50 = None, percentile(late, 50)
     if early and late:
-        growth = percentile(late, 50) / percentile(early, 50)
+        growth = late_p50 / percentile(early, 50)
     elif early and any(l is None for a, l in in_window if a >= duration_s - third):
-        growth = math.inf  # nothing of the last third was served
-    stable = bool(n > 0 and lat and share <= MAX_UNFINISHED_SHARE
-                  and (growth is None or growth <= MAX_LATENCY_GROWTH))
+        growth, late_p50 = math.inf, math.inf  # nothing of the last third was served
+    growing = growth is not None and growth > MAX_LATENCY_GROWTH and late_p50 > QUEUE_LATENCY_FACTOR * solo_ms
+    stable = bool(n > 0 and lat and share <= MAX_UNFINISHED_SHARE and not growing)
     r3 = lambda x: None if x is None else round(x, 3)  # noqa: E731
     return {"p50_ms": r3(percentile(lat, 50)), "p90_ms": r3(percentile(lat, 90)), "p99_ms": r3(percentile(lat, 99)),
             "mean_ms": r3(sum(lat) / len(lat)) if lat else None, "completed": len(lat), "unfinished": unfinished,
             "unfinished_share": round(share, 4),
             "latency_growth": None if growth is None else (round(growth, 3) if math.isfinite(growth) else "inf"),
-            "stable": stable}
+            "early_p50_ms": r3(percentile(early, 50)),
+            "late_p50_ms": None if late_p50 is None else (r3(late_p50) if math.isfinite(late_p50) else "inf"),
+            "stable": stable, "stability_rule": "v2"}
 
 
 def be_rate(times_s, progress, warmup_s, duration_s):
@@ -387,21 +392,44 @@ def make_green_streams(torch, order, be_tenant):
         return rest[0] if len(rest) == 1 else rest
 
     dev = chk(drv.cuDeviceGet(torch.cuda.current_device()), "cuDeviceGet")
-    left = chk(drv.cuDeviceGetDevResource(dev, drv.CUdevResourceType.CU_DEV_RESOURCE_TYPE_SM), "cuDeviceGetDevResource")
+    whole = chk(drv.cuDeviceGetDevResource(dev, drv.CUdevResourceType.CU_DEV_RESOURCE_TYPE_SM), "cuDeviceGetDevResource")
     streams, keep, sms = {}, [], {}
-    for n, want in list(order) + [(be_tenant, None)]:
-        if want is None:
-            part = left
-        else:
+    try:  # split off each HP group in turn from what is left (worked for one split; a second split of
+        # the remainder was refused on the H200: CUDA_ERROR_INVALID_RESOURCE_CONFIGURATION)
+        left, parts = whole, []
+        for n, want in order:
             groups, _nb, rem = chk(drv.cuDevSmResourceSplitByCount(1, left, 0, want), f"split {want} SMs for {n}")
-            part, left = groups[0], rem
-        desc = chk(drv.cuDevResourceGenerateDesc([part], 1), "cuDevResourceGenerateDesc")
+            parts.append((n, [groups[0]]))
+            left = rem
+        parts.append((be_tenant, [left]))
+        method = "sequential splits"
+    except RuntimeError as e:
+        # one split of the device into groups of 8 SMs; each tenant's descriptor combines its groups
+        # (resources of one split may be combined); the BE tenant also gets the SMs left over
+        total = int(whole.sm.smCount)
+        groups, nb, rem = chk(drv.cuDevSmResourceSplitByCount(total // 8, whole, 0, 8), "split into groups of 8")
+        groups, parts, i = list(groups)[:nb], [], 0
+        for n, want in order:
+            k = -(-want // 8)
+            parts.append((n, groups[i:i + k]))
+            i += k
+        parts.append((be_tenant, groups[i:] + ([rem] if int(rem.sm.smCount) > 0 else [])))
+        method = f"groups of 8 SMs from one split, combined per tenant (sequential splits failed: {e})"
+    for n, plist in parts:
+        try:
+            desc = chk(drv.cuDevResourceGenerateDesc(plist, len(plist)), "cuDevResourceGenerateDesc")
+        except RuntimeError:
+            if len(plist) < 2 or n != be_tenant:
+                raise
+            plist = plist[:-1]  # without the leftover SMs
+            desc = chk(drv.cuDevResourceGenerateDesc(plist, len(plist)), "cuDevResourceGenerateDesc")
+        part_sms = sum(int(p.sm.smCount) for p in plist)
         gctx = chk(drv.cuGreenCtxCreate(desc, dev, drv.CUgreenCtxCreate_flags.CU_GREEN_CTX_DEFAULT_STREAM),
                    "cuGreenCtxCreate")
         st = chk(drv.cuGreenCtxStreamCreate(gctx, drv.CUstream_flags.CU_STREAM_NON_BLOCKING, 0), "cuGreenCtxStreamCreate")
         keep.append((gctx, st, desc))
         ts = torch.cuda.ExternalStream(int(st))
-        sms[n] = int(part.sm.smCount)
+        sms[n] = part_sms
         streams[n] = (ts, sms[n])
     check = {}
     a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
@@ -418,8 +446,8 @@ def make_green_streams(torch, order, be_tenant):
         check[n] = round(2 * 8192 ** 3 * 5 / (e0.elapsed_time(e1) * 1e-3) / 1e12, 1)
     del a, b
     torch.cuda.empty_cache()
-    log(f"  green split {sms}; bf16 matmul TFLOP/s per stream {check}")
-    return {"streams": streams, "sms": sms, "matmul_tflops": check, "_keep": keep}
+    log(f"  green split {sms} ({method}); bf16 matmul TFLOP/s per stream {check}")
+    return {"streams": streams, "sms": sms, "matmul_tflops": check, "method": method, "_keep": keep}
 
 
 def worker_main(spec, conn):
@@ -579,7 +607,7 @@ def hp_entry(n, ts, solo, rate, raw, warmup_s, duration_s, launch):
     if raw is None:
         e.update({"p50_ms": None, "p90_ms": None, "p99_ms": None, "completed": 0, "unfinished": None, "stable": None})
         return e
-    e.update(summarize_hp(raw["arrivals"], raw["done"], warmup_s, duration_s))
+    e.update(summarize_hp(raw["arrivals"], raw["done"], warmup_s, duration_s, solo["solo_service_ms"]))
     e["arrived_total"] = len(raw["arrivals"])
     e["launch"] = launch
     return e
@@ -618,7 +646,8 @@ def run_pair(pair, args, writer, deadline):
             p.stop()
         procs.clear()
 
-    def do_run(mech, load, rep, seed, who, hp_modes, be_mode, solo, be_solo, env, split=None, extra=None):
+    def do_run(mech, load, rep, seed, who, hp_modes, be_mode, solo, be_solo, env, split=None, extra=None,
+               discard=False):
         """who: {tenant: Proc}; runs the tenants in hp_modes/be_mode together and writes the row."""
         arr = {n: poisson_arrivals(load * 1e3 / solo[n]["solo_service_ms"], dur, seed, n) for n in hp_modes}
         t0 = time.monotonic() + 0.15
@@ -659,7 +688,8 @@ def run_pair(pair, args, writer, deadline):
         row = make_row(pair, load, mech, rep, seed, dur, warm, env, hp, bel, "; ".join(errs)[-3000:] or None,
                        split, dict(extra or {}, date_utc=datetime.datetime.now(datetime.timezone.utc)
                                    .isoformat(timespec="seconds")))
-        writer.write(row)
+        if not discard:
+            writer.write(row)
         msg = " ".join(f"{h['tenant']} p50 {h['p50_ms']} p99 {h['p99_ms']} done {h['completed']} unf {h['unfinished']}"
                        f" {'stable' if h['stable'] else 'UNSTABLE'}" for h in hp)
         msg += " ".join(f" | {b['tenant']} {b['rate_per_s']}/s retained {b['retained']}" for b in bel)
@@ -693,7 +723,7 @@ def run_pair(pair, args, writer, deadline):
         split = None if not green or "sms" not in green else green["sms"]
         be_solo = {}
         n_phase1 = sum(1 for m in mechs if m != "mps") + (len(hps) if "alone" in mechs else 0)
-        for rep in range(args.reps):
+        for rep in range(args.first_rep, args.first_rep + args.reps):
             seed = args.seed + rep
             for load in args.loads:
                 if time.time() + n_phase1 * per_run > deadline:
@@ -719,7 +749,8 @@ def run_pair(pair, args, writer, deadline):
                                 str((green or {}).get("error")), split)
                     else:
                         do_run("green-split", load, rep, seed, everyone, {n: "green" for n in hps}, "green", solo, bs,
-                               env, split=split, extra={"green_matmul_tflops": green.get("matmul_tflops")})
+                               env, split=split, extra={"green_matmul_tflops": green.get("matmul_tflops"),
+                                               "green_method": green.get("method")})
         stop_all()
         # ---- phase 2: MPS, one process per tenant, started after the daemon
         if "mps" in mechs:
@@ -736,7 +767,10 @@ def run_pair(pair, args, writer, deadline):
                     p.wait_built(build_timeout)
                 servers = mps.servers()
                 log(f"  MPS servers: {servers!r}")
-                for rep in range(args.reps):
+                # one discarded stacked run first: fresh processes under a fresh MPS server
+                do_run("mps-warmup", args.loads[0], -1, args.seed, mprocs, {n: "plain" for n in hps}, "plain", solo,
+                       None, env, discard=True)
+                for rep in range(args.first_rep, args.first_rep + args.reps):
                     seed = args.seed + rep
                     for load in args.loads:
                         if time.time() + per_run > deadline:
@@ -746,7 +780,7 @@ def run_pair(pair, args, writer, deadline):
                                be_solo.get((load, rep)), env, extra={"mps_servers": servers, "processes": len(names)})
             except Exception:  # noqa: BLE001
                 msg = traceback.format_exc()[-2000:] + "\nMPS log: " + mps.log_tail()
-                for rep in range(args.reps):
+                for rep in range(args.first_rep, args.first_rep + args.reps):
                     for load in args.loads:
                         if not any(r["mechanism"] == "mps" and r["load"] == load and r["rep"] == rep
                                    for r in writer.rows):
@@ -800,24 +834,28 @@ def self_test():
     s = 1e-3
     arr = poisson_arrivals(0.4 / s, 20.0, 7, "hp")
     done = fifo_completions(arr, [s] * len(arr))
-    r = summarize_hp(arr, done, 1.0, 20.0)
+    r = summarize_hp(arr, done, 1.0, 20.0, 1.0)
     wq = 0.4 * s / (2 * (1 - 0.4))  # M/D/1 mean wait
     check(r["stable"] and r["unfinished"] <= 1, f"load 0.4 stable ({r})")
     check(abs(r["mean_ms"] - (s + wq) * 1e3) < 0.05, f"mean latency {r['mean_ms']} ms ~ M/D/1 {(s + wq) * 1e3:.3f} ms")
     arr = poisson_arrivals(1.3 / s, 5.0, 7, "hp")
     done = fifo_completions(arr, [s] * len(arr))
     done = [c if c <= 5.0 else None for c in done]
-    r = summarize_hp(arr, done, 1.0, 5.0)
+    r = summarize_hp(arr, done, 1.0, 5.0, 1.0)
     check(not r["stable"] and r["unfinished"] > 100, f"load 1.3 unstable ({r['unfinished']} unfinished)")
     # accounting on hand-made data: warm-up arrivals ignored; one unfinished, one done after the end
-    r = summarize_hp([0.5, 1.5, 2.0, 2.5, 3.9], [0.6, 1.6, 2.2, None, 4.1], 1.0, 4.0)
+    r = summarize_hp([0.5, 1.5, 2.0, 2.5, 3.9], [0.6, 1.6, 2.2, None, 4.1], 1.0, 4.0, 1.0)
     check(r["completed"] == 2 and r["unfinished"] == 2 and abs(r["p50_ms"] - 150.0) < 1e-9,
           f"window accounting ({r})")
     # a queue that grows without many unfinished: latency growth makes it unstable
     arr = [1.0 + 0.01 * i for i in range(300)]
     lat = [0.002 + 0.0002 * i for i in range(300)]
-    r = summarize_hp(arr, [a + l for a, l in zip(arr, lat)], 1.0, 4.1)
+    r = summarize_hp(arr, [a + l for a, l in zip(arr, lat)], 1.0, 4.1, 1.0)
     check(not r["stable"] and r["latency_growth"] > MAX_LATENCY_GROWTH, f"growing latency unstable ({r['latency_growth']})")
+    # latency that drifts from 1 to 5 service times (interference, no queue) stays stable
+    lat = [0.001 + 0.004 * i / 300 for i in range(300)]
+    r = summarize_hp(arr, [a + l for a, l in zip(arr, lat)], 1.0, 4.1, 1.0)
+    check(r["stable"] and r["latency_growth"] > MAX_LATENCY_GROWTH, f"drift without a queue stable ({r})")
 
     t = [0.5 + 0.1 * i for i in range(40)]
     check(abs(be_rate(t, list(range(1, 41)), 1.0, 4.0) - 10.0) < 1e-9, "BE rate 10/s from completions")
@@ -835,7 +873,7 @@ def self_test():
     try:
         args = argparse.Namespace(fake=True, fake_ms={"resnet50": 4.0, "mobilenetv2": 25.0}, duration_scale=0.5,
                                   mechanisms=["alone", "time-slicing", "mps", "priority", "green-split"],
-                                  loads=[0.3], reps=1, seed=1, driver="fake", build_timeout_s=60)
+                                  loads=[0.3], reps=1, first_rep=0, seed=1, driver="fake", build_timeout_s=60)
         w = Writer(os.path.join(out, "x.jsonl"))
         run_pair("resnet50+mobilenetv2", args, w, time.time() + 120)
         rows = [json.loads(l) for l in open(w.path)]
@@ -867,6 +905,7 @@ def main():
     ap.add_argument("--loads", default="0.2,0.4")
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1, help="seed of repetition 0; repetition k uses seed + k")
+    ap.add_argument("--first-rep", type=int, default=0, help="run repetitions first-rep .. first-rep + reps - 1")
     ap.add_argument("--mechanisms", default=",".join(MECHANISMS))
     ap.add_argument("--duration-scale", type=float, default=1.0, help="multiplies each pair's run length")
     ap.add_argument("--budget-s", type=float, default=1e9, help="wall-clock budget: later runs are skipped")

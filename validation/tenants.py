@@ -118,7 +118,9 @@ class HPService:
             with torch.inference_mode(), torch.autocast(**ac):
                 im, feats, head = state["images"], state["feats"], state["head"]
                 anchors = m.anchor_generator(im, feats)
-                n_per = [x.size(2) * x.size(3) for x in feats]
+                hw = [x.size(2) * x.size(3) for x in feats]  # as torchvision's forward: anchors per level
+                a_per = head["cls_logits"].size(1) // sum(hw)
+                n_per = [v * a_per for v in hw]
                 sh = {k: list(head[k].split(n_per, dim=1)) for k in head}
                 sa = [list(a.split(n_per)) for a in anchors]
                 det = m.postprocess_detections(sh, sa, im.image_sizes)
