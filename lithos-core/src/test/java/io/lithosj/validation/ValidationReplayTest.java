@@ -7,6 +7,7 @@ import io.lithosj.validation.Validation.Cell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +20,15 @@ import org.junit.jupiter.api.Test;
  * {@code mvn -o -pl lithos-core test -Dtest=ValidationReplayTest -Dlithosj.writeExpected=true}.
  */
 class ValidationReplayTest {
-  /** The replayed file: switch to results/validation/real/*.jsonl once the harness has committed real runs. */
-  static final String REPLAYED = "lithos-core/src/test/resources/validation/synthetic-fixture.jsonl";
+  /** The replayed file: real runs on the H200 committed by the harness. */
+  static final String REPLAYED = "results/validation/real/resnet50_mobilenetv2.jsonl";
+  /** The synthetic fixture (made-up numbers in the harness's format) for the mapping tests. */
+  static final String FIXTURE = "lithos-core/src/test/resources/validation/synthetic-fixture.jsonl";
+  static final String PROBE = "results/validation/real/timeslice_probe.json";
   static final String ONLY = "resnet50+mobilenetv2@0.2";
   static final String EXPECTED = "lithos-core/src/test/resources/validation/expected-replay.csv";
   static final int SEEDS = 1;
-  static final double MAX_DURATION_MS = 800;
+  static final double MAX_DURATION_MS = 1000;
 
   /** Paths are from the repository root; tests may run from the module folder. */
   static Path repo(String p) {
@@ -35,8 +39,9 @@ class ValidationReplayTest {
   @Test
   void replayGivesTheCommittedCellsAndMetCount() throws Exception {
     List<RealRun> real = RealRun.read(List.of(repo(REPLAYED)));
+    // as lithos validate runs it: time slicing calibrated by the committed probe
     Validation.Result r = Validation.run(real, new Validation.Options(repo("datasets/scenarios/validation"), SEEDS,
-        MAX_DURATION_MS, 2, Set.of(ONLY), s -> {}));
+        MAX_DURATION_MS, 2, Set.of(ONLY), s -> {}, Map.of("time-slicing", TimeSliceProbe.read(repo(PROBE)).params())));
     Path expected = repo(EXPECTED);
     if (Boolean.getBoolean("lithosj.writeExpected")) {
       Files.writeString(expected, "# expected by ValidationReplayTest: " + REPLAYED + " " + ONLY + ", " + SEEDS + " seed(s), runs capped at "

@@ -26,7 +26,7 @@ class ValidationTest {
   @TempDir Path dir;
 
   static final Path SCENARIOS = ValidationReplayTest.repo("datasets/scenarios/validation");
-  static final Path FIXTURE = ValidationReplayTest.repo(ValidationReplayTest.REPLAYED);
+  static final Path FIXTURE = ValidationReplayTest.repo(ValidationReplayTest.FIXTURE);
 
   private static Validation.Options opts() { return new Validation.Options(SCENARIOS, 2, 0, 1, Set.of(), s -> {}); }
 
@@ -96,6 +96,23 @@ class ValidationTest {
         .findFirst().orElseThrow().replace("\"tenant\": \"mobilenetv2\"", "\"tenant\": \"resnet50\"") + "\n");
     var e = assertThrows(IllegalArgumentException.class, () -> Validation.plan(RealRun.read(List.of(f)), opts(), new ArrayList<>()));
     assertTrue(e.getMessage().contains("'resnet50' is BE in the real run but HP in the scenario"), e.getMessage());
+  }
+
+  @Test
+  void timeSlicingTakesTheProbesSliceAndSwitchCost() throws Exception {
+    TimeSliceProbe p = TimeSliceProbe.read(ValidationReplayTest.repo(ValidationReplayTest.PROBE));
+    assertEquals(2.09091, (double) p.params().get("sliceMs"), 1e-9, "processes_2.slice_us_median / 1000");
+    assertEquals(152.64, (double) p.params().get("switchUs"), 1e-9, "processes_2.switch_us_median");
+    io.lithosj.os.Policies.create("time-slicing", p.params()); // valid parameters of the policy
+    Path bad = dir.resolve("probe.json");
+    Files.writeString(bad, "{\"processes_2\": {\"slice_us_median\": 2000}}");
+    var e = assertThrows(IllegalArgumentException.class, () -> TimeSliceProbe.read(bad));
+    assertTrue(e.getMessage().contains("processes_2.switch_us_median missing"), e.getMessage());
+    List<String> notes = new ArrayList<>();
+    Validation.Group g = Validation.plan(RealRun.read(List.of(FIXTURE)), new Validation.Options(SCENARIOS, 1, 0, 1, Set.of(), s -> {},
+        Map.of("time-slicing", p.params())), notes).get(0);
+    assertEquals(p.params().get("switchUs"), g.planned.get("time-slicing").get(0).policyParams().get("switchUs"));
+    assertEquals(null, g.planned.get("mps").get(0).policyParams().get("switchUs"));
   }
 
   @Test
