@@ -29,6 +29,13 @@ public final class Mig implements Policy {
      * which never reconfigures MIG.
      */
     public boolean partitionBandwidth = true;
+    /**
+     * Split by each tenant's {@code tpcQuota} instead of MIG profiles: tenant i gets the next
+     * {@code tpcQuota} TPCs in scenario order, on any TPC boundary. With {@code partitionBandwidth}
+     * false this is a static SM split on one shared GPU, as CUDA green contexts make (whose SM
+     * counts come in TPC multiples). Every tenant needs a quota.
+     */
+    public boolean splitByTpcQuota = false;
   }
 
   private final Params params;
@@ -44,6 +51,18 @@ public final class Mig implements Policy {
     this.ctx = ctx;
     GpuSpec g = ctx.gpu();
     int n = ctx.tenants().size();
+    if (params.splitByTpcQuota) {
+      if (!params.profiles.isEmpty()) throw new IllegalArgumentException("give either profiles or splitByTpcQuota, not both");
+      int next = 0;
+      for (var t : ctx.tenants()) {
+        if (t.tpcQuota() <= 0) throw new IllegalArgumentException("splitByTpcQuota: tenant '" + t.name() + "' has no tpcQuota");
+        partitions.add(TpcSet.range(next, next + t.tpcQuota()));
+        next += t.tpcQuota();
+      }
+      double[] shares = ctx.tenants().stream().mapToDouble(t -> (double) t.tpcQuota() / g.tpcCount()).toArray();
+      if (params.partitionBandwidth) ctx.partitionMemory(partitions, shares);
+      return;
+    }
     List<MigProfile> chosen = new ArrayList<>();
     if (params.profiles.isEmpty()) {
       chosen.addAll(defaultSplit(g, n, ctx));

@@ -1,0 +1,76 @@
+package io.lithosj.cli;
+
+import io.lithosj.validation.RealRun;
+import io.lithosj.validation.TimeSliceProbe;
+import io.lithosj.validation.Validation;
+import io.lithosj.validation.ValidationReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lithos validate}: the validation set's real runs beside the modeled GPU (issue 14). */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = {"Reads the real-stacking harness's JSON lines (--real), runs the same pairs, loads and mechanisms on the",
+        "modeled GPU from SCENARIOS/<pair>-<load>.json (each HP tenant at the real run's arrival rate; green-split as",
+        "mig with TPC quotas = the real SMs / 2) and writes OUT/comparison.csv (pair, load, mechanism, metric, real,",
+        "modeled, real_stable, modeled_stable), comparison.md (cells meeting issue 14's tolerances) and comparison.png."})
+public final class ValidateCommand implements Callable<Integer> {
+  @Option(names = "--real", paramLabel = "FILE|DIR", defaultValue = "results/validation/real",
+      description = "real results: .jsonl files or folders of them; repeatable (default: ${DEFAULT-VALUE})")
+  List<Path> real;
+
+  @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "datasets/scenarios/validation",
+      description = "the modeled scenarios, <pair>-<load>.json (default: ${DEFAULT-VALUE})")
+  Path scenarios;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT", defaultValue = "results/validation",
+      description = "where comparison.csv|md|png go (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--seeds", defaultValue = "3", description = "modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--max-duration-ms", defaultValue = "0",
+      description = "cap on a modeled run's length, warm-up scaled alike; 0 = the real run's (default: ${DEFAULT-VALUE})")
+  double maxDurationMs;
+
+  @Option(names = "--only", paramLabel = "PAIR@LOAD", split = ",", description = "only these, e.g. resnet50+mobilenetv2@0.2")
+  Set<String> only;
+
+  @Option(names = {"-j", "--threads"}, description = "parallel modeled runs (default: all cores)")
+  Integer threads;
+
+  @Option(names = "--timeslice-probe", paramLabel = "FILE", defaultValue = "results/validation/real/timeslice_probe.json",
+      description = "the real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
+          + "used when the file exists (default: ${DEFAULT-VALUE})")
+  Path timeslice;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
+
+  @Override
+  public Integer call() {
+    List<RealRun> runs = RealRun.read(real);
+    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    Map<String, Map<String, Object>> calibrated = new LinkedHashMap<>();
+    String calibration = "time-slicing: the policy's defaults (no probe at " + timeslice + ")";
+    if (Files.isRegularFile(timeslice)) {
+      TimeSliceProbe p = TimeSliceProbe.read(timeslice);
+      calibrated.put("time-slicing", p.params());
+      calibration = p.describe();
+    }
+    Validation.Result r = Validation.run(runs, new Validation.Options(scenarios, seeds, maxDurationMs, t, only,
+        quiet ? s -> {} : System.err::println, calibrated));
+    r.notes().add(0, calibration);
+    ValidationReport.write(r, out);
+    System.out.printf(Locale.ROOT, "%d of %d cells meet issue 14's tolerances; wrote %s, comparison.md, comparison.png%n",
+        r.met(), r.cells().size(), out.resolve("comparison.csv"));
+    return 0;
+  }
+}

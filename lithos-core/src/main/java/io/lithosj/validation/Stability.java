@@ -1,0 +1,42 @@
+package io.lithosj.validation;
+
+import io.lithosj.experiment.RunResult;
+import io.lithosj.experiment.TenantMetrics;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Whether a modeled HP service kept up with its arrivals. The runner has no stability flag yet, so
+ * this is the <b>unfinished-share rule</b>, from what a run reports: unstable when more than
+ * {@link #MAX_UNFINISHED_SHARE} of the requests that arrived in the measured window are still queued
+ * or running at the end (the runner records those with their age, so completed + unfinished = the
+ * histogram's count). It is the first criterion of the real harness's rule (validation/README.md);
+ * its second one, the median latency of the window's last third of arrivals over the first third's
+ * above 2, needs per-request latencies the runner does not report. Swap this class for the shared
+ * flag once TenantMetrics has one.
+ */
+public final class Stability {
+  /** The real harness's threshold (stack_harness.py MAX_UNFINISHED_SHARE). */
+  public static final double MAX_UNFINISHED_SHARE = 0.05;
+
+  private Stability() {}
+
+  /** The rule for one inference tenant of a run. */
+  public static boolean stable(RunResult run, String tenant) {
+    TenantMetrics m = run.tenant(tenant);
+    Histogram h = run.latencyHistograms().get(tenant);
+    long arrived = h == null ? m.completed() : h.getTotalCount();
+    return stable(m.completed(), arrived - m.completed());
+  }
+
+  /** {@code unfinished} of the {@code completed + unfinished} requests that arrived in the window. */
+  public static boolean stable(long completed, long unfinished) {
+    long arrived = completed + unfinished;
+    return arrived > 0 && completed > 0 && unfinished <= MAX_UNFINISHED_SHARE * arrived;
+  }
+
+  /** The rule, in words, for reports. */
+  public static String rule() {
+    return "unfinished-share rule: unstable when more than " + (int) (MAX_UNFINISHED_SHARE * 100)
+        + "% of the requests that arrived after the warm-up are unfinished at the end (the real harness's first criterion)";
+  }
+}
