@@ -19,10 +19,10 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from paper_shapes import INFERENCE, TRAINING  # noqa: E402
 
-PAPER_SHAPES_IN_TRACES = False
+PAPER_SHAPES_IN_TRACES = True
 # Once scenarios take "launch" (graph | eager): the harness replays HP requests as CUDA graphs and
 # runs every BE job eagerly from Python (validation/README.md), so say so; True needs that field.
-LAUNCH_MODES = False
+LAUNCH_MODES = True
 GPU = "h200" if PAPER_SHAPES_IN_TRACES else "h100-sxm"
 LOADS = [0.2, 0.4, 0.6]
 
