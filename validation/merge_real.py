@@ -47,6 +47,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="+")
     ap.add_argument("--to", default="results/validation/real")
+    ap.add_argument("--table", action="store_true", help="print a markdown summary of the merged rows")
     a = ap.parse_args()
     rows = {}
     for d in a.dirs:
@@ -66,6 +67,30 @@ def main():
                 f.write(json.dumps(r) + "\n")
         changed = sum(1 for r in rs for h in r["hp"] if "stable_v1" in h)
         print(f"{name}: {len(rs)} rows, {changed} HP verdicts changed from v1 to v2")
+    if a.table:
+        print(table([r for rs in rows.values() for r in rs]))
+
+
+def table(rows):
+    """Markdown summary: per pair, load, mechanism, repetition: HP p50 and p99 over the HP-alone run
+    of the same load and repetition, stability, BE retained."""
+    alone = {(r["pair"], r["load"], r["rep"], h["tenant"]): h for r in rows if r["mechanism"] == "alone"
+             for h in r["hp"]}
+    out = ["| pair | load | mechanism | rep | HP: p50/solo, p99/solo (stable) | BE retained | error |",
+           "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["mechanism"] in ("alone", "setup") and not r["error"]:
+            continue
+        hp = []
+        for h in r["hp"]:
+            s = alone.get((r["pair"], r["load"], r["rep"], h["tenant"]))
+            if s and h["p50_ms"] is not None and s["p50_ms"]:
+                hp.append(f"{h['tenant']} {h['p50_ms'] / s['p50_ms']:.2f}, {h['p99_ms'] / s['p99_ms']:.2f}"
+                          f" ({'stable' if h['stable'] else 'UNSTABLE'})")
+        be = ", ".join(f"{b['retained']:.3f}" if b.get("retained") is not None else "-" for b in r["be"])
+        err = (r["error"] or "").strip().splitlines()[-1][:80] if r["error"] else ""
+        out.append(f"| {r['pair']} | {r['load']} | {r['mechanism']} | {r['rep']} | {'; '.join(hp)} | {be} | {err} |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
