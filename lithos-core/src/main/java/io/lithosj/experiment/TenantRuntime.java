@@ -35,10 +35,17 @@ final class TenantRuntime {
   private int nextKernel;
   private double currentArrivalMs;
 
+  /** Latencies of requests that arrived in the measured window and finished: the only samples. */
   final Histogram latencyUs = new Histogram(3_600_000_000L, 3);
-  long completed;
+  /** {@link #latencyUs} plus each unfinished request at its age: a lower bound on every percentile. */
+  Histogram boundUs;
+  long completed;          // arrived in the window and finished
   long completedWithinSlo;
-  long arrived;
+  long arrived;            // every arrival, warm-up included
+  long arrivedInWindow;    // arrivals at or after the warm-up
+  long unfinishedInWindow; // set by recordUnfinished
+  long backlogAtWindowStart = -1;
+  long backlogAtEnd;
 
   interface LaunchIds { long next(); }
 
@@ -79,6 +86,7 @@ final class TenantRuntime {
 
   private void arrive() {
     arrived++;
+    if (clock.nowMs() >= warmupMs) arrivedInWindow++;
     queue.add(clock.nowMs());
     if (!busy) startNext();
   }
@@ -111,7 +119,11 @@ final class TenantRuntime {
     record(currentArrivalMs, now);
     boolean closedLoop = !(spec.workload() instanceof Workload.Inference inf)
         || inf.arrivals() instanceof Arrivals.ClosedLoop;
-    if (closedLoop) queue.add(now);
+    if (closedLoop) {
+      arrived++;
+      if (now >= warmupMs) arrivedInWindow++;
+      queue.add(now);
+    }
     startNext();
   }
 
@@ -123,25 +135,36 @@ final class TenantRuntime {
     if (spec.sloMs() <= 0 || ms <= spec.sloMs()) completedWithinSlo++;
   }
 
+  /** Requests queued or in service now. */
+  long backlog() { return queue.size() + (busy ? 1 : 0); }
+
+  /** The runner calls this when the measured window begins (at the end of the warm-up). */
+  void markWindowStart() { backlogAtWindowStart = backlog(); }
+
+  boolean openLoop() {
+    return spec.workload() instanceof Workload.Inference inf && !(inf.arrivals() instanceof Arrivals.ClosedLoop);
+  }
+
   /**
-   * Requests still queued or running at the end count with their age so far (a lower bound),
-   * so an overloaded tenant shows its backlog in the tail instead of hiding it.
+   * At the run's end: counts the window's requests still queued or running as unfinished (never
+   * as latency samples) and builds {@link #boundUs}, the samples plus each unfinished request at
+   * its age so far (its latency is at least that).
    */
-  long recordUnfinished(double endMs) {
+  void recordUnfinished(double endMs) {
+    backlogAtEnd = backlog();
+    if (backlogAtWindowStart < 0) backlogAtWindowStart = 0;
+    boundUs = latencyUs.copy();
     long n = 0;
     if (busy && currentArrivalMs >= warmupMs) {
-      latencyUs.recordValue(Math.max(1, Math.round((endMs - currentArrivalMs) * 1000.0)));
+      boundUs.recordValue(Math.max(1, Math.round((endMs - currentArrivalMs) * 1000.0)));
       n++;
     }
-    boolean openLoop = spec.workload() instanceof Workload.Inference inf && !(inf.arrivals() instanceof Arrivals.ClosedLoop);
-    if (openLoop) {
-      for (double a : queue) {
-        if (a >= warmupMs) {
-          latencyUs.recordValue(Math.max(1, Math.round((endMs - a) * 1000.0)));
-          n++;
-        }
+    for (double a : queue) {
+      if (a >= warmupMs) {
+        boundUs.recordValue(Math.max(1, Math.round((endMs - a) * 1000.0)));
+        n++;
       }
     }
-    return n;
+    unfinishedInWindow = n;
   }
 }
