@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     description = "Run every paper experiment on the modeled GPUs; write figures/*.png|svg, figures/data/*.csv "
         + "and figures/headline.csv.")
 final class ReproduceCommand implements Callable<Integer> {
-  @Option(names = "--gpu", split = ",", description = "GPUs (default: h100-sxm,a100-40gb)", defaultValue = "h100-sxm,a100-40gb")
+  @Option(names = "--gpu", split = ",", description = "modeled GPUs (default: a100-40gb, the paper's testbed; e.g. a100-40gb,h100-sxm)",
+      defaultValue = "a100-40gb")
   List<String> gpus;
 
   @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;
@@ -36,10 +37,10 @@ final class ReproduceCommand implements Callable<Integer> {
         .withScenarioDir(scenarios);
     if (threads != null) o = o.withThreads(threads);
     List<HeadlineRow> rows = Reproduction.run(o);
-    System.out.printf(Locale.ROOT, "%-75s %8s %9s  %-9s %s%n", "claim", "paper", "measured", "gpu", "detail");
+    System.out.printf(Locale.ROOT, "%-75s %9s %-28s %-7s %-9s %s%n", "claim", "paper", "measured [95% CI]", "in 25%", "gpu", "detail");
     for (HeadlineRow r : rows) {
-      System.out.printf(Locale.ROOT, "%-75s %7.3g%s %8.3g%s  %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredValue(),
-          r.unit(), r.gpu(), r.detail());
+      System.out.printf(Locale.ROOT, "%-75s %8.3g%s %-28s %-7s %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredText(),
+          r.within25(), r.gpu(), r.detail());
     }
     System.out.printf(Locale.ROOT, "wrote %s/headline.csv and figures in %.0f s%n", out, (System.nanoTime() - t0) / 1e9);
     if (!quick && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {

@@ -25,7 +25,7 @@ public final class Reproduction {
   public record Options(List<String> gpus, Path scenarioDir, Path outDir, boolean quick, int threads,
                         Consumer<String> log) {
     public static Options defaults() {
-      return new Options(List.of("h100-sxm", "a100-40gb"), Path.of("datasets/scenarios/paper"), Path.of("figures"),
+      return new Options(List.of("a100-40gb"), Path.of("datasets/scenarios/paper"), Path.of("figures"),
           false, Runtime.getRuntime().availableProcessors(), System.err::println);
     }
 
@@ -40,19 +40,25 @@ public final class Reproduction {
   private Reproduction() {}
 
   public static List<HeadlineRow> run(Options o) {
+    PaperPlan plan = PaperPlan.load(o.scenarioDir().resolve("plan.json"));
+    // --quick: two seeds and quarter-length runs, a smoke test of the whole pipeline
+    int nSeeds = o.quick() ? Math.min(2, plan.seeds()) : plan.seeds();
+    List<Long> seeds = java.util.stream.LongStream.range(plan.firstSeed(), plan.firstSeed() + nSeeds).boxed().toList();
     List<HeadlineRow> rows = new ArrayList<>();
     for (String gpu : o.gpus()) {
       ExperimentContext ctx = new ExperimentContext(gpu, o.outDir(), o.outDir().resolve("data"), o.quick(), o.threads(), o.log());
-      o.log().accept("== " + gpu + ": inference stacking (latency-oriented HP services)");
-      rows.addAll(stacking(ctx, "inference-latency", "Inference stacking (latency-oriented HP)", 13, 3, 1.6, o));
-      o.log().accept("== " + gpu + ": inference stacking (throughput-oriented HP services)");
-      rows.addAll(stacking(ctx, "inference-throughput", "Inference stacking (throughput-oriented HP)", 13, 3, 1.6, o));
-      o.log().accept("== " + gpu + ": hybrid stacking (HP inference + BE training)");
-      rows.addAll(stacking(ctx, "hybrid", "Hybrid stacking", 4.7, 1.18, 1.35, o));
-      o.log().accept("== " + gpu + ": atomization sensitivity (BE training batch, BE inference sequence length)");
-      double[] scales = o.quick() ? new double[] {1, 4} : new double[] {1, 2, 4, 8, 16};
-      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization"), scales);
-      AtomizationExperiment.run(ctx, "atomization-inference", load(o, "atomization-inference"), scales);
+      if (plan.inferenceStacking() != null) {
+        o.log().accept("== " + gpu + ": inference stacking (HP-A + HP-B + BE, Table 2 loads)");
+        rows.addAll(InferenceStackingExperiment.run(ctx, plan, load(o, plan.inferenceStacking().scenario()), seeds));
+      }
+      if (plan.hybrid() != null) {
+        o.log().accept("== " + gpu + ": hybrid stacking (HP inference + each Table 1 training job)");
+        rows.addAll(HybridExperiment.run(ctx, plan, load(o, plan.hybrid().scenario()), seeds));
+      }
+      if (plan.atomization() != null) {
+        o.log().accept("== " + gpu + ": atomization (BE training batch, BE inference sequence length)");
+        AtomizationExperiment.run(ctx, plan, load(o, plan.atomization().scenario()), seeds);
+      }
       o.log().accept("== " + gpu + ": right-sizing");
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
@@ -64,34 +70,27 @@ public final class Reproduction {
       rows.add(slip(ctx, o, "power", "power", SlipExperiment.Mechanism.POWER, 0.07, 25,
           "Power management: energy saved at slip k=7% (paper: ~25% for 7% slowdown)", Map.of()));
     }
+    if (plan.table1() != null) {
+      o.log().accept("== " + plan.table1().gpu() + ": Table 1 training jobs alone");
+      ExperimentContext ctx = new ExperimentContext(plan.table1().gpu(), o.outDir(), o.outDir().resolve("data"), o.quick(),
+          o.threads(), o.log());
+      rows.addAll(Table1Experiment.run(ctx, plan, o.outDir()));
+    }
     write(o.outDir().resolve("headline.csv"), csv(rows));
     write(o.outDir().resolve("headline.md"), markdown(rows));
     return rows;
   }
 
-  private static Scenario load(Options o, String name) {
-    Scenario s = ScenarioLoader.load(o.scenarioDir().resolve(name + ".json"));
+  private static Scenario load(Options o, String file) {
+    Scenario s = ScenarioLoader.load(o.scenarioDir().resolve(file.endsWith(".json") ? file : file + ".json"));
     if (o.quick()) s = s.withDurationMs(s.durationMsOrDefault() * 0.25, s.warmupMsOrDefault() * 0.25);
     return s;
   }
 
-  private static List<HeadlineRow> stacking(ExperimentContext ctx, String id, String label, double vsMps,
-                                            double vsBest, double thrVsBest, Options o) {
-    Scenario s = load(o, id);
-    StackingExperiment.Result r = StackingExperiment.run(ctx, id, s, Policies.names());
-    StackingExperiment.Summary lithos = r.of("lithos");
-    StackingExperiment.Summary mps = r.of("mps");
-    StackingExperiment.Summary best = r.bestOther();
-    String exp = id;
-    return List.of(
-        new HeadlineRow(label + ": HP p99, MPS / LithOS", "x", vsMps, mps.hpP99Ms() / lithos.hpP99Ms(), ctx.gpu(), "sim", exp,
-            String.format(Locale.ROOT, "HP p99 geomean: MPS %.2f ms, LithOS %.2f ms", mps.hpP99Ms(), lithos.hpP99Ms())),
-        new HeadlineRow(label + ": HP p99, best other / LithOS", "x", vsBest, best.hpP99Ms() / lithos.hpP99Ms(), ctx.gpu(), "sim",
-            exp, String.format(Locale.ROOT, "best other = %s at %.2f ms", best.policy(), best.hpP99Ms())),
-        new HeadlineRow(label + ": throughput (STP), LithOS / best other", "x", thrVsBest, lithos.stp() / best.stp(), ctx.gpu(),
-            "sim", exp, String.format(Locale.ROOT, "STP: LithOS %.2f, %s %.2f", lithos.stp(), best.policy(), best.stp())));
-  }
-
+  /**
+   * A slip mechanism's saving. Each tenant runs alone in a closed loop, which has no random input:
+   * every seed gives the same value, so one run is the value (seeds = 1, an interval of zero width).
+   */
   private static HeadlineRow slip(ExperimentContext ctx, Options o, String file, String id, SlipExperiment.Mechanism m,
                                   double k, double paperPct, String claim, Map<String, Object> extra) {
     Scenario s = load(o, file);
@@ -99,8 +98,9 @@ public final class Reproduction {
     if (java.util.Arrays.stream(slips).noneMatch(x -> x == k)) throw new IllegalStateException("slip " + k + " not swept");
     List<SlipExperiment.Point> pts = SlipExperiment.run(ctx, id, s, m, slips, extra);
     double[] at = SlipExperiment.meanAt(pts, k);
-    return new HeadlineRow(claim, "%", paperPct, at[0], ctx.gpu(), "sim", id,
-        String.format(Locale.ROOT, "mean over %d tenants: %.1f%% saved, %.1f%% slower", pts.size() / slips.length, at[0], at[1]));
+    return HeadlineRow.of(claim, "%", paperPct, new io.lithosj.stats.Stats.Interval(at[0], at[0], at[0], 1), false, ctx.gpu(), id,
+        String.format(Locale.ROOT, "mean over %d tenants: %.1f%% saved, %.1f%% slower", pts.size() / slips.length, at[0], at[1]),
+        "closed loops alone: deterministic, one run");
   }
 
   private static String csv(List<HeadlineRow> rows) {
@@ -111,10 +111,13 @@ public final class Reproduction {
 
   /** The headline table as Markdown, for the README (a test keeps the README's copy equal to it). */
   public static String markdown(List<HeadlineRow> rows) {
-    StringBuilder sb = new StringBuilder("| claim | GPU | paper | measured | within 25% | what was measured |\n|---|---|---|---|---|---|\n");
+    StringBuilder sb = new StringBuilder(
+        "| claim | GPU (backend) | paper | measured: mean [95% CI] | seeds | within 25% | what was measured |\n|---|---|---|---|---|---|---|\n");
     for (HeadlineRow r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3g%s | %.3g%s | %s | %s |%n", r.claim(), r.gpu(), r.paperValue(),
-          r.unit(), r.measuredValue(), r.unit(), r.withinQuarter() ? "yes" : "**no**", r.detail()));
+      String w = r.within25();
+      sb.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.3g%s | %s | %d | %s | %s%s |%n", r.claim(), r.gpu(), r.backend(),
+          r.paperValue(), r.unit(), r.measuredText(), r.seeds(), "yes".equals(w) ? "yes" : "**" + w + "**", r.detail(),
+          r.note() == null || r.note().isEmpty() ? "" : " (" + r.note() + ")"));
     }
     return sb.toString();
   }
