@@ -38,24 +38,24 @@ final class AtomizationExperiment {
     Roles.Load load = Roles.offeredLoad(base, "hp", a.hp(), plan.service(a.hp()), plan.maxSoloLoad());
     Scenario withHp = Roles.service(base, "hp", plan.service(a.hp()), load.offeredRps());
     List<Variant> variants = List.of(
-        new Variant("hp alone", "mps", Map.of(), true),
+        new Variant("solo (HP alone)", "mps", Map.of(), true),
         new Variant("lithos (no atomization)", "lithos", Map.of("atomization", false), false),
-        new Variant(String.format(Locale.ROOT, "lithos (atoms %.0f us)", a.atomTargetMs() * 1000), "lithos",
-            Map.of("atomTargetMs", a.atomTargetMs()), false));
+        new Variant("lithos", "lithos", Map.of("atomTargetMs", a.atomTargetMs()), false));
     PaperPlan.TrainingJob job = plan.job(a.trainingJob());
     Scenario training = Roles.training(withHp, "be", job);
     double[] batches = a.batchFactors().stream().mapToDouble(f -> f * (job.batchSize() == null ? 1 : job.batchSize())).toArray();
     sweep(ctx, "atomization-training", training, variants, seeds, a.batchFactors().stream().mapToDouble(d -> d).toArray(), batches,
-        "BE " + a.trainingJob() + " training batch size" + (job.batchSize() == null ? " (x traced batch)" : ""), load);
+        "BE " + a.trainingJob() + " training batch size" + (job.batchSize() == null ? " (x traced batch)" : ""), load,
+        a.atomTargetMs() * 1000);
     Scenario inference = Roles.closedLoop(withHp, "be", plan.service(a.inferenceBe()));
     double[] seq = a.seqLens().stream().mapToDouble(Integer::doubleValue).toArray();
     double[] factors = a.seqLens().stream().mapToDouble(l -> (double) l / a.baseSeq()).toArray();
     sweep(ctx, "atomization-inference", inference, variants, seeds, factors, seq, "BE " + a.inferenceBe() + " sequence length (tokens)",
-        load);
+        load, a.atomTargetMs() * 1000);
   }
 
   private static void sweep(ExperimentContext ctx, String id, Scenario s, List<Variant> variants, List<Long> seeds,
-                            double[] factors, double[] x, String xTitle, Roles.Load load) {
+                            double[] factors, double[] x, String xTitle, Roles.Load load, double atomUs) {
     List<Scenario> runs = new ArrayList<>();
     for (double f : factors) {
       Scenario scaled = f == 1.0 ? s : s.withScaledKernels("be", f);
@@ -109,8 +109,8 @@ final class AtomizationExperiment {
     }
     Table t = Table.create(id).addColumns(var, xs, fac, p95, lo, hi, overAlone, unstable, beThr);
     Tables.write(t, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
-    Charts.save(Charts.linesWithErrors(String.format(Locale.ROOT, "%s, modeled %s (sim): HP %s P95 (%d seeds, 95%% CI; %s/s)", id,
-            ctx.gpu(), load.service(), seeds.size(), fmt(load.offeredRps())), xTitle, "HP P95 latency (ms)", x, lines),
+    Charts.save(Charts.linesWithErrors(String.format(Locale.ROOT, "%s, modeled %s (sim): HP %s P95 at %s/s, atoms %.0f us (%d seeds, 95%% CI)",
+            id, ctx.gpu(), load.service(), fmt(load.offeredRps()), atomUs, seeds.size()), xTitle, "HP P95 latency (ms)", x, lines),
         ctx.figuresDir(), ctx.prefix(id));
   }
 

@@ -45,8 +45,8 @@ final class HybridExperiment {
         return new Charts.Bar(v.mean(), v.high() - v.mean(), false);
       }).toList());
     }
-    Charts.save(Charts.barsWithErrors("Hybrid stacking, modeled " + ctx.gpu() + " (sim): " + hp + " p99 / alone beside each training job ("
-            + r.seeds() + " seeds, 95% CI; unstable queues at their lower bound)", "BE training job (Table 1 batch)",
+    Charts.save(Charts.barsWithErrors("Hybrid, modeled " + ctx.gpu() + " (sim): " + hp + " p99 / alone (" + r.seeds()
+            + " seeds, 95% CI; unstable: lower bound)", "BE training job (Table 1 batch)",
         "HP p99 / HP p99 alone", jobs, series), ctx.figuresDir(), ctx.prefix(ID) + "-hp-tail");
     Map<String, Charts.Bar> agg = new LinkedHashMap<>();
     for (int p = 0; p < r.policies().size(); p++) {
