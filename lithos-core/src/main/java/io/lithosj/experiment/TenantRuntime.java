@@ -56,9 +56,21 @@ final class TenantRuntime {
     this.kernels = spec.workload().kernels();
     this.clock = clock;
     this.submit = submit;
-    this.rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+    this.rng = new SplittableRandom(streamSeed(seed, index));
     this.warmupMs = warmupMs;
     this.ids = ids;
+  }
+
+  /**
+   * An independent stream per (seed, tenant). SplittableRandom(s) steps its state by the golden
+   * gamma 0x9E3779B97F4A7C15, so seeding it with seed * gamma + index made seed n+1's stream seed
+   * n's shifted by one draw (the same arrivals, one gap later): mix the pair first (SplitMix64's finalizer).
+   */
+  static long streamSeed(long seed, int index) {
+    long z = seed * 0x9E3779B97F4A7C15L + index;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   void start() {

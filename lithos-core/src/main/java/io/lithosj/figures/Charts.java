@@ -75,7 +75,7 @@ public final class Charts {
    */
   public static CategoryChart systemBars(String title, String yTitle, Map<String, Bar> bySystem, String lineLabel,
                                          double lineValue, String markNote) {
-    CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle("system").yAxisTitle(yTitle).build();
+    CategoryChart c = new CategoryChartBuilder().width(1000).height(520).title(title).xAxisTitle("system").yAxisTitle(yTitle).build();
     style(c.getStyler());
     c.getStyler().setOverlapped(true);
     c.getStyler().setYAxisMin(0.0);
@@ -106,7 +106,7 @@ public final class Charts {
   /** Grouped bars with error bars: categories (x) × series (coloured by policy), linear y axis from 0. */
   public static CategoryChart barsWithErrors(String title, String xTitle, String yTitle, List<String> categories,
                                              Map<String, List<Bar>> seriesByPolicy) {
-    CategoryChart c = new CategoryChartBuilder().width(1000).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    CategoryChart c = new CategoryChartBuilder().width(1100).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     style(c.getStyler());
     c.getStyler().setOverlapped(false);
     c.getStyler().setYAxisMin(0.0);

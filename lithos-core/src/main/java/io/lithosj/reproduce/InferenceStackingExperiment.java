@@ -58,7 +58,7 @@ final class InferenceStackingExperiment {
         bars.put(e.getKey(), new Charts.Bar(v.mean(), v.high() - v.mean(), PaperStacking.unstableIn(r, r.policy(e.getKey()), model)));
       }
       Charts.save(Charts.systemBars(String.format(java.util.Locale.ROOT,
-              "HP-A %s tail, inference stacking, modeled %s (sim): p99, %d seeds, 95%% CI (* unstable in a run: lower bound)",
+              "Inference stacking: HP-A %s p99, modeled %s (sim), %d seeds, 95%% CI (*: unstable, lower bound)",
               model, ctx.gpu(), r.seeds()),
               "HP-A p99 latency (ms)", bars, String.format(java.util.Locale.ROOT, "SLO %.0f ms", slo), slo, "*"),
           ctx.figuresDir(), ctx.prefix(ID) + "-fig16-" + model);

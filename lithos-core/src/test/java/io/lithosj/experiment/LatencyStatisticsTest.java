@@ -76,4 +76,21 @@ class LatencyStatisticsTest {
     assertTrue(TenantMetrics.isStable(true, 100, 10, 12, 10), "backlog shrank");
     assertFalse(TenantMetrics.isStable(true, 100, 10, 2, 10));
   }
+
+  @Test
+  void consecutiveSeedsGiveIndependentArrivalsNotAShiftedCopy() {
+    // with seed * gamma + index as SplittableRandom's seed, seed n+1 replayed seed n's gaps one draw later
+    java.util.SplittableRandom a = new java.util.SplittableRandom(TenantRuntime.streamSeed(101, 0));
+    java.util.SplittableRandom b = new java.util.SplittableRandom(TenantRuntime.streamSeed(102, 0));
+    double[] x = new double[50], y = new double[50];
+    for (int i = 0; i < 50; i++) { x[i] = a.nextDouble(); y[i] = b.nextDouble(); }
+    for (int shift = 0; shift < 5; shift++) {
+      int same = 0;
+      for (int i = 0; i + shift < 50; i++) if (x[i + shift] == y[i]) same++;
+      assertEquals(0, same, "seed 102 repeats seed 101's draws shifted by " + shift);
+    }
+    TenantMetrics s1 = Runner.run(scenario(300, hp("poisson", 5_000.0, null, 15.0)).withSeed(101)).tenant("hp");
+    TenantMetrics s2 = Runner.run(scenario(300, hp("poisson", 5_000.0, null, 15.0)).withSeed(102)).tenant("hp");
+    assertTrue(Math.abs(s1.meanMs() / s2.meanMs() - 1) > 1e-3 || s1.arrived() != s2.arrived(), s1 + " vs " + s2);
+  }
 }
