@@ -23,23 +23,36 @@ public final class Reproduction {
    * @param quick  shorter runs and fewer sweep points (for tests and a first look; not the results)
    */
   public record Options(List<String> gpus, Path scenarioDir, Path outDir, boolean quick, int threads,
-                        Consumer<String> log) {
+                        Consumer<String> log, java.util.Set<String> only) {
+    public Options(List<String> gpus, Path scenarioDir, Path outDir, boolean quick, int threads, Consumer<String> log) {
+      this(gpus, scenarioDir, outDir, quick, threads, log, java.util.Set.of());
+    }
+
     public static Options defaults() {
       return new Options(List.of("a100-40gb"), Path.of("datasets/scenarios/paper"), Path.of("figures"),
           false, Runtime.getRuntime().availableProcessors(), System.err::println);
     }
 
-    public Options withGpus(List<String> g) { return new Options(g, scenarioDir, outDir, quick, threads, log); }
-    public Options withOutDir(Path d) { return new Options(gpus, scenarioDir, d, quick, threads, log); }
-    public Options withQuick(boolean q) { return new Options(gpus, scenarioDir, outDir, q, threads, log); }
-    public Options withThreads(int t) { return new Options(gpus, scenarioDir, outDir, quick, t, log); }
-    public Options withScenarioDir(Path d) { return new Options(gpus, d, outDir, quick, threads, log); }
-    public Options withLog(Consumer<String> l) { return new Options(gpus, scenarioDir, outDir, quick, threads, l); }
+    /** Only these experiments (inference-stacking, hybrid, atomization, slip, table1); headline.csv is then not written. */
+    public Options withOnly(java.util.Set<String> o) { return new Options(gpus, scenarioDir, outDir, quick, threads, log, o); }
+
+    boolean runs(String experiment) { return only.isEmpty() || only.contains(experiment); }
+
+    public Options withGpus(List<String> g) { return new Options(g, scenarioDir, outDir, quick, threads, log, only); }
+    public Options withOutDir(Path d) { return new Options(gpus, scenarioDir, d, quick, threads, log, only); }
+    public Options withQuick(boolean q) { return new Options(gpus, scenarioDir, outDir, q, threads, log, only); }
+    public Options withThreads(int t) { return new Options(gpus, scenarioDir, outDir, quick, t, log, only); }
+    public Options withScenarioDir(Path d) { return new Options(gpus, d, outDir, quick, threads, log, only); }
+    public Options withLog(Consumer<String> l) { return new Options(gpus, scenarioDir, outDir, quick, threads, l, only); }
   }
 
   private Reproduction() {}
 
   public static List<HeadlineRow> run(Options o) {
+    List<String> known = List.of("inference-stacking", "hybrid", "atomization", "slip", "table1");
+    for (String e : o.only()) {
+      if (!known.contains(e)) throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (known: " + known + ")");
+    }
     PaperPlan plan = PaperPlan.load(o.scenarioDir().resolve("plan.json"));
     // --quick: two seeds and quarter-length runs, a smoke test of the whole pipeline
     int nSeeds = o.quick() ? Math.min(2, plan.seeds()) : plan.seeds();
@@ -47,18 +60,19 @@ public final class Reproduction {
     List<HeadlineRow> rows = new ArrayList<>();
     for (String gpu : o.gpus()) {
       ExperimentContext ctx = new ExperimentContext(gpu, o.outDir(), o.outDir().resolve("data"), o.quick(), o.threads(), o.log());
-      if (plan.inferenceStacking() != null) {
+      if (plan.inferenceStacking() != null && o.runs("inference-stacking")) {
         o.log().accept("== " + gpu + ": inference stacking (HP-A + HP-B + BE, Table 2 loads)");
         rows.addAll(InferenceStackingExperiment.run(ctx, plan, load(o, plan.inferenceStacking().scenario()), seeds));
       }
-      if (plan.hybrid() != null) {
+      if (plan.hybrid() != null && o.runs("hybrid")) {
         o.log().accept("== " + gpu + ": hybrid stacking (HP inference + each Table 1 training job)");
         rows.addAll(HybridExperiment.run(ctx, plan, load(o, plan.hybrid().scenario()), seeds));
       }
-      if (plan.atomization() != null) {
+      if (plan.atomization() != null && o.runs("atomization")) {
         o.log().accept("== " + gpu + ": atomization (BE training batch, BE inference sequence length)");
         AtomizationExperiment.run(ctx, plan, load(o, plan.atomization().scenario()), seeds);
       }
+      if (!o.runs("slip")) continue;
       o.log().accept("== " + gpu + ": right-sizing");
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
@@ -70,14 +84,16 @@ public final class Reproduction {
       rows.add(slip(ctx, o, "power", "power", SlipExperiment.Mechanism.POWER, 0.07, 25,
           "Power management: energy saved at slip k=7% (paper: ~25% for 7% slowdown)", Map.of()));
     }
-    if (plan.table1() != null) {
+    if (plan.table1() != null && o.runs("table1")) {
       o.log().accept("== " + plan.table1().gpu() + ": Table 1 training jobs alone");
       ExperimentContext ctx = new ExperimentContext(plan.table1().gpu(), o.outDir(), o.outDir().resolve("data"), o.quick(),
           o.threads(), o.log());
       rows.addAll(Table1Experiment.run(ctx, plan, o.outDir()));
     }
-    write(o.outDir().resolve("headline.csv"), csv(rows));
-    write(o.outDir().resolve("headline.md"), markdown(rows));
+    if (o.only().isEmpty()) {
+      write(o.outDir().resolve("headline.csv"), csv(rows));
+      write(o.outDir().resolve("headline.md"), markdown(rows));
+    }
     return rows;
   }
 
