@@ -26,9 +26,10 @@ import tech.tablesaw.api.Table;
  *       unstable queue its lower bound ({@link TenantMetrics#p99OrBoundMs});</li>
  *   <li><b>normalised tail</b>: tail / the same tenant's p99 alone (1 = as alone);</li>
  *   <li><b>aggregate</b>: the sum over tenants of each one's normalised service: an open-loop
- *       service's goodput (inference stacking: requests within the SLO per second, the SOSP
- *       paper's goodput) or throughput (hybrid) over its offered load, plus a closed-loop tenant's
- *       throughput over its throughput alone (3 = every tenant served as alone).</li>
+ *       service's goodput (inference stacking: requests within the SLO, the SOSP paper's goodput)
+ *       or throughput (hybrid) per request that arrived in the window (1 when none arrived), plus
+ *       a closed-loop tenant's throughput over its throughput alone (3 = every tenant served as
+ *       alone).</li>
  * </ul>
  * Per seed, a policy's tail over the cases is their geometric mean; the headline ratios are
  * formed per seed and summarised as mean and 95% interval over the seeds.
@@ -58,7 +59,12 @@ final class PaperStacking {
 
     double normalized(int c, int s, TenantMetrics m) {
       Roles.Load load = cases.get(c).loads().stream().filter(l -> l.tenant().equals(m.tenant())).findFirst().orElse(null);
-      if (load != null) return (goodput ? m.goodputPerSec() : m.throughputPerSec()) / load.offeredRps();
+      if (load != null) {
+        // per request that arrived in the window, so a service of 0.5 requests/s is not weighed by its arrival count;
+        // a service that received no request in the window lost none (the same arrivals under every system of a seed)
+        if (m.arrived() == 0) return 1.0;
+        return goodput ? m.sloAttainment() : (double) m.completed() / m.arrived();
+      }
       double alone = solo[c][s].get(m.tenant()).throughputPerSec();
       return alone > 0 ? m.throughputPerSec() / alone : 0;
     }
