@@ -41,7 +41,11 @@ public record RunResult(String scenario, String policy, String gpu, String backe
         .orElseThrow(() -> new IllegalArgumentException("no tenant '" + name + "' in " + scenario));
   }
 
-  /** One row per tenant, with the run's identity and GPU-level columns repeated. */
+  /**
+   * One row per tenant, with the run's identity and GPU-level columns repeated. {@code queue} is
+   * the stability verdict ({@link TenantMetrics}); an unstable tenant's percentiles are NaN and
+   * {@code p99LowerBoundMs} bounds its p99 from below.
+   */
   public Table table() {
     Table t = Table.create(scenario + " / " + policy);
     t.addColumns(
@@ -49,12 +53,16 @@ public record RunResult(String scenario, String policy, String gpu, String backe
         StringColumn.create("tenant", tenants.stream().map(TenantMetrics::tenant)),
         StringColumn.create("class", tenants.stream().map(x -> x.priority().name())),
         StringColumn.create("kind", tenants.stream().map(TenantMetrics::kind)),
+        LongColumn.create("arrived", tenants.stream().mapToLong(TenantMetrics::arrived).toArray()),
         LongColumn.create("completed", tenants.stream().mapToLong(TenantMetrics::completed).toArray()),
+        LongColumn.create("unfinished", tenants.stream().mapToLong(TenantMetrics::unfinished).toArray()),
+        StringColumn.create("queue", tenants.stream().map(x -> x.stable() ? "stable" : "unstable")),
         dbl("throughputPerSec", tenants.stream().mapToDouble(TenantMetrics::throughputPerSec).toArray()),
         dbl("p50Ms", tenants.stream().mapToDouble(TenantMetrics::p50Ms).toArray()),
         dbl("p90Ms", tenants.stream().mapToDouble(TenantMetrics::p90Ms).toArray()),
         dbl("p99Ms", tenants.stream().mapToDouble(TenantMetrics::p99Ms).toArray()),
         dbl("p999Ms", tenants.stream().mapToDouble(TenantMetrics::p999Ms).toArray()),
+        dbl("p99LowerBoundMs", tenants.stream().mapToDouble(TenantMetrics::p99LowerBoundMs).toArray()),
         dbl("sloAttainment", tenants.stream().mapToDouble(TenantMetrics::sloAttainment).toArray()),
         dbl("goodputPerSec", tenants.stream().mapToDouble(TenantMetrics::goodputPerSec).toArray()),
         dbl("tpcUtilization", tenants.stream().mapToDouble(x -> tpcUtilization).toArray()),
@@ -70,12 +78,13 @@ public record RunResult(String scenario, String policy, String gpu, String backe
   /** CSV with fixed formatting so two identical runs give byte-identical files. */
   public String toCsv() {
     StringBuilder sb = new StringBuilder(
-        "scenario,policy,gpu,backend,seed,tenant,class,kind,completed,throughputPerSec,p50Ms,p90Ms,p99Ms,p999Ms,meanMs,"
-            + "sloMs,sloAttainment,goodputPerSec,tpcUtilization,energyJ,avgPowerW\n");
+        "scenario,policy,gpu,backend,seed,tenant,class,kind,arrived,completed,unfinished,queue,throughputPerSec,"
+            + "p50Ms,p90Ms,p99Ms,p999Ms,meanMs,p99LowerBoundMs,sloMs,sloAttainment,goodputPerSec,tpcUtilization,energyJ,avgPowerW\n");
     for (TenantMetrics m : tenants) {
       sb.append(String.join(",", scenario, policy, gpu, backend, Long.toString(seed), m.tenant(), m.priority().name(),
-          m.kind(), Long.toString(m.completed()), f(m.throughputPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
-          f(m.p999Ms()), f(m.meanMs()), f(m.sloMs()), f(m.sloAttainment()), f(m.goodputPerSec()), f(tpcUtilization),
+          m.kind(), Long.toString(m.arrived()), Long.toString(m.completed()), Long.toString(m.unfinished()),
+          m.stable() ? "stable" : "unstable", f(m.throughputPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
+          f(m.p999Ms()), f(m.meanMs()), f(m.p99LowerBoundMs()), f(m.sloMs()), f(m.sloAttainment()), f(m.goodputPerSec()), f(tpcUtilization),
           f(energyJ), f(avgPowerW))).append('\n');
     }
     return sb.toString();
@@ -94,7 +103,7 @@ public record RunResult(String scenario, String policy, String gpu, String backe
 
   @Override public String toString() {
     return String.format(Locale.ROOT, "%s under %s on %s (%s): ", scenario, policy, gpu, backend)
-        + tenants.stream().map(m -> String.format(Locale.ROOT, "%s p99=%.3fms thr=%.1f/s", m.tenant(), m.p99Ms(), m.throughputPerSec()))
+        + tenants.stream().map(m -> String.format(Locale.ROOT, "%s p99=%sms thr=%.1f/s", m.tenant(), m.p99Text(), m.throughputPerSec()))
             .collect(Collectors.joining("; "));
   }
 }

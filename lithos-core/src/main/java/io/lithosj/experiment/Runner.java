@@ -94,11 +94,15 @@ public final class Runner implements PolicyContext, AtomListener {
       if (atWarmup == null && t > warmup) {
         gpu.runUntil(warmup);
         atWarmup = gpu.telemetry();
+        runtimes.forEach(TenantRuntime::markWindowStart);
       }
       gpu.runUntil(t);
       progress.accept((double) s / steps);
     }
-    if (atWarmup == null) atWarmup = gpu.telemetry();
+    if (atWarmup == null) {
+      atWarmup = gpu.telemetry();
+      runtimes.forEach(TenantRuntime::markWindowStart);
+    }
     Telemetry tel = gpu.telemetry();
     double measuredMs = end - warmup;
     List<TenantMetrics> metrics = new ArrayList<>();
@@ -116,19 +120,26 @@ public final class Runner implements PolicyContext, AtomListener {
         gpu instanceof CudaBackend c ? c.stats() : Map.of());
   }
 
-  private static TenantMetrics metrics(TenantRuntime r, double measuredMs) {
+  /** The tenant's metrics over the window; see {@link TenantMetrics} for the stability rule. */
+  static TenantMetrics metrics(TenantRuntime r, double measuredMs) {
+    long arrived = r.arrivedInWindow;
+    long unfinished = r.unfinishedInWindow;
+    boolean stable = TenantMetrics.isStable(r.openLoop(), arrived, unfinished, r.backlogAtWindowStart, r.backlogAtEnd);
     Histogram h = r.latencyUs;
-    boolean any = h.getTotalCount() > 0;
+    boolean any = stable && h.getTotalCount() > 0;
     double thr = r.completed / (measuredMs / 1000.0);
     double slo = r.spec.sloMs();
-    double att = r.completed == 0 ? 0 : (double) r.completedWithinSlo / Math.max(r.completed, h.getTotalCount());
+    double att = slo <= 0 ? Double.NaN : arrived == 0 ? Double.NaN : (double) r.completedWithinSlo / arrived;
+    double bound = r.boundUs.getTotalCount() > 0 ? r.boundUs.getValueAtPercentile(99) / 1000.0 : Double.NaN;
     return new TenantMetrics(r.spec.name(), r.spec.priority(),
-        r.spec.workload() instanceof Workload.Inference ? "inference" : "training", r.completed, thr,
+        r.spec.workload() instanceof Workload.Inference ? "inference" : "training", arrived, r.completed, unfinished,
+        r.backlogAtWindowStart, r.backlogAtEnd, stable, thr,
         any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(90) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(99.9) / 1000.0 : Double.NaN,
         any ? h.getMean() / 1000.0 : Double.NaN,
+        stable && any ? h.getValueAtPercentile(99) / 1000.0 : bound,
         slo, att, r.completedWithinSlo / (measuredMs / 1000.0));
   }
 

@@ -36,10 +36,17 @@ final class TenantRuntime {
   private int nextKernel;
   private double currentArrivalMs;
 
+  /** Latencies of requests that arrived in the measured window and finished: the only samples. */
   final Histogram latencyUs = new Histogram(3_600_000_000L, 3);
-  long completed;
+  /** {@link #latencyUs} plus each unfinished request at its age: a lower bound on every percentile. */
+  Histogram boundUs;
+  long completed;          // arrived in the window and finished
   long completedWithinSlo;
-  long arrived;
+  long arrived;            // every arrival, warm-up included
+  long arrivedInWindow;    // arrivals at or after the warm-up
+  long unfinishedInWindow; // set by recordUnfinished
+  long backlogAtWindowStart = -1;
+  long backlogAtEnd;
 
   interface LaunchIds { long next(); }
 
@@ -50,10 +57,22 @@ final class TenantRuntime {
     this.kernels = spec.workload().kernels();
     this.clock = clock;
     this.submit = submit;
-    this.rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+    this.rng = new SplittableRandom(streamSeed(seed, index));
     this.warmupMs = warmupMs;
     this.ids = ids;
     this.issuer = issuer;
+  }
+
+  /**
+   * An independent stream per (seed, tenant). SplittableRandom(s) steps its state by the golden
+   * gamma 0x9E3779B97F4A7C15, so seeding it with seed * gamma + index made seed n+1's stream seed
+   * n's shifted by one draw (the same arrivals, one gap later): mix the pair first (SplitMix64's finalizer).
+   */
+  static long streamSeed(long seed, int index) {
+    long z = seed * 0x9E3779B97F4A7C15L + index;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   void start() {
@@ -81,6 +100,7 @@ final class TenantRuntime {
 
   private void arrive() {
     arrived++;
+    if (clock.nowMs() >= warmupMs) arrivedInWindow++;
     queue.add(clock.nowMs());
     if (!busy) startNext();
   }
@@ -124,7 +144,11 @@ final class TenantRuntime {
     record(currentArrivalMs, now);
     boolean closedLoop = !(spec.workload() instanceof Workload.Inference inf)
         || inf.arrivals() instanceof Arrivals.ClosedLoop;
-    if (closedLoop) queue.add(now);
+    if (closedLoop) {
+      arrived++;
+      if (now >= warmupMs) arrivedInWindow++;
+      queue.add(now);
+    }
     startNext();
   }
 
@@ -136,25 +160,36 @@ final class TenantRuntime {
     if (spec.sloMs() <= 0 || ms <= spec.sloMs()) completedWithinSlo++;
   }
 
+  /** Requests queued or in service now. */
+  long backlog() { return queue.size() + (busy ? 1 : 0); }
+
+  /** The runner calls this when the measured window begins (at the end of the warm-up). */
+  void markWindowStart() { backlogAtWindowStart = backlog(); }
+
+  boolean openLoop() {
+    return spec.workload() instanceof Workload.Inference inf && !(inf.arrivals() instanceof Arrivals.ClosedLoop);
+  }
+
   /**
-   * Requests still queued or running at the end count with their age so far (a lower bound),
-   * so an overloaded tenant shows its backlog in the tail instead of hiding it.
+   * At the run's end: counts the window's requests still queued or running as unfinished (never
+   * as latency samples) and builds {@link #boundUs}, the samples plus each unfinished request at
+   * its age so far (its latency is at least that).
    */
-  long recordUnfinished(double endMs) {
+  void recordUnfinished(double endMs) {
+    backlogAtEnd = backlog();
+    if (backlogAtWindowStart < 0) backlogAtWindowStart = 0;
+    boundUs = latencyUs.copy();
     long n = 0;
     if (busy && currentArrivalMs >= warmupMs) {
-      latencyUs.recordValue(Math.max(1, Math.round((endMs - currentArrivalMs) * 1000.0)));
+      boundUs.recordValue(Math.max(1, Math.round((endMs - currentArrivalMs) * 1000.0)));
       n++;
     }
-    boolean openLoop = spec.workload() instanceof Workload.Inference inf && !(inf.arrivals() instanceof Arrivals.ClosedLoop);
-    if (openLoop) {
-      for (double a : queue) {
-        if (a >= warmupMs) {
-          latencyUs.recordValue(Math.max(1, Math.round((endMs - a) * 1000.0)));
-          n++;
-        }
+    for (double a : queue) {
+      if (a >= warmupMs) {
+        boundUs.recordValue(Math.max(1, Math.round((endMs - a) * 1000.0)));
+        n++;
       }
     }
-    return n;
+    unfinishedInWindow = n;
   }
 }

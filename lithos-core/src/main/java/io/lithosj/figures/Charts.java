@@ -65,6 +65,74 @@ public final class Charts {
     return c;
   }
 
+  /** A value with its symmetric 95% half-width (error bar); {@code marked} adds a note to its label (e.g. unstable). */
+  public record Bar(double value, double halfWidth, boolean marked) {}
+
+  /**
+   * One bar per system (x = systems, each coloured as its policy), error bars from seeds, and a
+   * horizontal line at {@code lineValue} (e.g. the SLO) when it is finite; linear y axis from 0.
+   * A {@code marked} bar's label gets {@code markNote}.
+   */
+  public static CategoryChart systemBars(String title, String yTitle, Map<String, Bar> bySystem, String lineLabel,
+                                         double lineValue, String markNote) {
+    CategoryChart c = new CategoryChartBuilder().width(1000).height(520).title(title).xAxisTitle("system").yAxisTitle(yTitle).build();
+    style(c.getStyler());
+    c.getStyler().setOverlapped(true);
+    c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
+    List<String> labels = bySystem.entrySet().stream().map(e -> e.getValue().marked() ? e.getKey() + " " + markNote : e.getKey()).toList();
+    int i = 0;
+    for (var e : bySystem.entrySet()) {
+      List<Double> y = new ArrayList<>();
+      List<Double> err = new ArrayList<>();
+      for (int j = 0; j < labels.size(); j++) {
+        y.add(j == i ? e.getValue().value() : 0.0);
+        err.add(j == i ? finiteOr0(e.getValue().halfWidth()) : 0.0);
+      }
+      c.addSeries(e.getKey(), labels, y, err).setFillColor(Palette.of(e.getKey()));
+      i++;
+    }
+    if (Double.isFinite(lineValue)) {
+      var line = c.addSeries(lineLabel, labels, labels.stream().map(x -> lineValue).toList());
+      line.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+      line.setLineColor(java.awt.Color.BLACK);
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+          new float[] {8f, 6f}, 0f));
+    }
+    return c;
+  }
+
+  /** Grouped bars with error bars: categories (x) × series (coloured by policy), linear y axis from 0. */
+  public static CategoryChart barsWithErrors(String title, String xTitle, String yTitle, List<String> categories,
+                                             Map<String, List<Bar>> seriesByPolicy) {
+    CategoryChart c = new CategoryChartBuilder().width(1100).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    style(c.getStyler());
+    c.getStyler().setOverlapped(false);
+    c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
+    seriesByPolicy.forEach((policy, bars) -> c.addSeries(policy, categories,
+        bars.stream().map(b -> Double.isFinite(b.value()) ? b.value() : 0.0).toList(),
+        bars.stream().map(b -> finiteOr0(b.halfWidth())).toList()).setFillColor(Palette.of(policy)));
+    return c;
+  }
+
+  /** Lines with error bars over a swept parameter, one per variant. */
+  public static XYChart linesWithErrors(String title, String xTitle, String yTitle, double[] x, Map<String, List<Bar>> byVariant) {
+    XYChart c = xy(title, xTitle, yTitle);
+    c.getStyler().setErrorBarsColorSeriesColor(true);
+    byVariant.forEach((variant, bars) -> {
+      XYSeries s = c.addSeries(variant, x, bars.stream().mapToDouble(Bar::value).toArray(),
+          bars.stream().mapToDouble(b -> finiteOr0(b.halfWidth())).toArray());
+      s.setLineColor(Palette.of(variant));
+      s.setMarkerColor(Palette.of(variant));
+      s.setMarker(SeriesMarkers.CIRCLE);
+    });
+    return c;
+  }
+
+  private static double finiteOr0(double v) { return Double.isFinite(v) ? v : 0.0; }
+
   /** Lines over a swept parameter, one per policy or variant. */
   public static XYChart lines(String title, String xTitle, String yTitle, Map<String, double[][]> xyByPolicy) {
     XYChart c = xy(title, xTitle, yTitle);

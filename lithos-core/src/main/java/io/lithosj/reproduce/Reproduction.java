@@ -23,36 +23,56 @@ public final class Reproduction {
    * @param quick  shorter runs and fewer sweep points (for tests and a first look; not the results)
    */
   public record Options(List<String> gpus, Path scenarioDir, Path outDir, boolean quick, int threads,
-                        Consumer<String> log) {
+                        Consumer<String> log, java.util.Set<String> only) {
+    public Options(List<String> gpus, Path scenarioDir, Path outDir, boolean quick, int threads, Consumer<String> log) {
+      this(gpus, scenarioDir, outDir, quick, threads, log, java.util.Set.of());
+    }
+
     public static Options defaults() {
-      return new Options(List.of("h100-sxm", "a100-40gb"), Path.of("datasets/scenarios/paper"), Path.of("figures"),
+      return new Options(List.of("a100-40gb"), Path.of("datasets/scenarios/paper"), Path.of("figures"),
           false, Runtime.getRuntime().availableProcessors(), System.err::println);
     }
 
-    public Options withGpus(List<String> g) { return new Options(g, scenarioDir, outDir, quick, threads, log); }
-    public Options withOutDir(Path d) { return new Options(gpus, scenarioDir, d, quick, threads, log); }
-    public Options withQuick(boolean q) { return new Options(gpus, scenarioDir, outDir, q, threads, log); }
-    public Options withThreads(int t) { return new Options(gpus, scenarioDir, outDir, quick, t, log); }
-    public Options withScenarioDir(Path d) { return new Options(gpus, d, outDir, quick, threads, log); }
-    public Options withLog(Consumer<String> l) { return new Options(gpus, scenarioDir, outDir, quick, threads, l); }
+    /** Only these experiments (inference-stacking, hybrid, atomization, slip, table1); headline.csv is then not written. */
+    public Options withOnly(java.util.Set<String> o) { return new Options(gpus, scenarioDir, outDir, quick, threads, log, o); }
+
+    boolean runs(String experiment) { return only.isEmpty() || only.contains(experiment); }
+
+    public Options withGpus(List<String> g) { return new Options(g, scenarioDir, outDir, quick, threads, log, only); }
+    public Options withOutDir(Path d) { return new Options(gpus, scenarioDir, d, quick, threads, log, only); }
+    public Options withQuick(boolean q) { return new Options(gpus, scenarioDir, outDir, q, threads, log, only); }
+    public Options withThreads(int t) { return new Options(gpus, scenarioDir, outDir, quick, t, log, only); }
+    public Options withScenarioDir(Path d) { return new Options(gpus, d, outDir, quick, threads, log, only); }
+    public Options withLog(Consumer<String> l) { return new Options(gpus, scenarioDir, outDir, quick, threads, l, only); }
   }
 
   private Reproduction() {}
 
   public static List<HeadlineRow> run(Options o) {
+    List<String> known = List.of("inference-stacking", "hybrid", "atomization", "slip", "table1");
+    for (String e : o.only()) {
+      if (!known.contains(e)) throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (known: " + known + ")");
+    }
+    PaperPlan plan = PaperPlan.load(o.scenarioDir().resolve("plan.json"));
+    // --quick: two seeds and quarter-length runs, a smoke test of the whole pipeline
+    int nSeeds = o.quick() ? Math.min(2, plan.seeds()) : plan.seeds();
+    List<Long> seeds = java.util.stream.LongStream.range(plan.firstSeed(), plan.firstSeed() + nSeeds).boxed().toList();
     List<HeadlineRow> rows = new ArrayList<>();
     for (String gpu : o.gpus()) {
       ExperimentContext ctx = new ExperimentContext(gpu, o.outDir(), o.outDir().resolve("data"), o.quick(), o.threads(), o.log());
-      o.log().accept("== " + gpu + ": inference stacking (latency-oriented HP services)");
-      rows.addAll(stacking(ctx, "inference-latency", "Inference stacking (latency-oriented HP)", 13, 3, 1.6, o));
-      o.log().accept("== " + gpu + ": inference stacking (throughput-oriented HP services)");
-      rows.addAll(stacking(ctx, "inference-throughput", "Inference stacking (throughput-oriented HP)", 13, 3, 1.6, o));
-      o.log().accept("== " + gpu + ": hybrid stacking (HP inference + BE training)");
-      rows.addAll(stacking(ctx, "hybrid", "Hybrid stacking", 4.7, 1.18, 1.35, o));
-      o.log().accept("== " + gpu + ": atomization sensitivity (BE training batch, BE inference sequence length)");
-      double[] scales = o.quick() ? new double[] {1, 4} : new double[] {1, 2, 4, 8, 16};
-      AtomizationExperiment.run(ctx, "atomization", load(o, "atomization"), scales);
-      AtomizationExperiment.run(ctx, "atomization-inference", load(o, "atomization-inference"), scales);
+      if (plan.inferenceStacking() != null && o.runs("inference-stacking")) {
+        o.log().accept("== " + gpu + ": inference stacking (HP-A + HP-B + BE, Table 2 loads)");
+        rows.addAll(InferenceStackingExperiment.run(ctx, plan, load(o, plan.inferenceStacking().scenario()), seeds));
+      }
+      if (plan.hybrid() != null && o.runs("hybrid")) {
+        o.log().accept("== " + gpu + ": hybrid stacking (HP inference + each Table 1 training job)");
+        rows.addAll(HybridExperiment.run(ctx, plan, load(o, plan.hybrid().scenario()), seeds));
+      }
+      if (plan.atomization() != null && o.runs("atomization")) {
+        o.log().accept("== " + gpu + ": atomization (BE training batch, BE inference sequence length)");
+        AtomizationExperiment.run(ctx, plan, load(o, plan.atomization().scenario()), seeds);
+      }
+      if (!o.runs("slip")) continue;
       o.log().accept("== " + gpu + ": right-sizing");
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
@@ -64,34 +84,29 @@ public final class Reproduction {
       rows.add(slip(ctx, o, "power", "power", SlipExperiment.Mechanism.POWER, 0.07, 25,
           "Power management: energy saved at slip k=7% (paper: ~25% for 7% slowdown)", Map.of()));
     }
-    write(o.outDir().resolve("headline.csv"), csv(rows));
-    write(o.outDir().resolve("headline.md"), markdown(rows));
+    if (plan.table1() != null && o.runs("table1")) {
+      o.log().accept("== " + plan.table1().gpu() + ": Table 1 training jobs alone");
+      ExperimentContext ctx = new ExperimentContext(plan.table1().gpu(), o.outDir(), o.outDir().resolve("data"), o.quick(),
+          o.threads(), o.log());
+      rows.addAll(Table1Experiment.run(ctx, plan, o.outDir()));
+    }
+    if (o.only().isEmpty()) {
+      write(o.outDir().resolve("headline.csv"), csv(rows));
+      write(o.outDir().resolve("headline.md"), markdown(rows));
+    }
     return rows;
   }
 
-  private static Scenario load(Options o, String name) {
-    Scenario s = ScenarioLoader.load(o.scenarioDir().resolve(name + ".json"));
+  private static Scenario load(Options o, String file) {
+    Scenario s = ScenarioLoader.load(o.scenarioDir().resolve(file.endsWith(".json") ? file : file + ".json"));
     if (o.quick()) s = s.withDurationMs(s.durationMsOrDefault() * 0.25, s.warmupMsOrDefault() * 0.25);
     return s;
   }
 
-  private static List<HeadlineRow> stacking(ExperimentContext ctx, String id, String label, double vsMps,
-                                            double vsBest, double thrVsBest, Options o) {
-    Scenario s = load(o, id);
-    StackingExperiment.Result r = StackingExperiment.run(ctx, id, s, Policies.names());
-    StackingExperiment.Summary lithos = r.of("lithos");
-    StackingExperiment.Summary mps = r.of("mps");
-    StackingExperiment.Summary best = r.bestOther();
-    String exp = id;
-    return List.of(
-        new HeadlineRow(label + ": HP p99, MPS / LithOS", "x", vsMps, mps.hpP99Ms() / lithos.hpP99Ms(), ctx.gpu(), "sim", exp,
-            String.format(Locale.ROOT, "HP p99 geomean: MPS %.2f ms, LithOS %.2f ms", mps.hpP99Ms(), lithos.hpP99Ms())),
-        new HeadlineRow(label + ": HP p99, best other / LithOS", "x", vsBest, best.hpP99Ms() / lithos.hpP99Ms(), ctx.gpu(), "sim",
-            exp, String.format(Locale.ROOT, "best other = %s at %.2f ms", best.policy(), best.hpP99Ms())),
-        new HeadlineRow(label + ": throughput (STP), LithOS / best other", "x", thrVsBest, lithos.stp() / best.stp(), ctx.gpu(),
-            "sim", exp, String.format(Locale.ROOT, "STP: LithOS %.2f, %s %.2f", lithos.stp(), best.policy(), best.stp())));
-  }
-
+  /**
+   * A slip mechanism's saving. Each tenant runs alone in a closed loop, which has no random input:
+   * every seed gives the same value, so one run is the value (seeds = 1, an interval of zero width).
+   */
   private static HeadlineRow slip(ExperimentContext ctx, Options o, String file, String id, SlipExperiment.Mechanism m,
                                   double k, double paperPct, String claim, Map<String, Object> extra) {
     Scenario s = load(o, file);
@@ -99,8 +114,9 @@ public final class Reproduction {
     if (java.util.Arrays.stream(slips).noneMatch(x -> x == k)) throw new IllegalStateException("slip " + k + " not swept");
     List<SlipExperiment.Point> pts = SlipExperiment.run(ctx, id, s, m, slips, extra);
     double[] at = SlipExperiment.meanAt(pts, k);
-    return new HeadlineRow(claim, "%", paperPct, at[0], ctx.gpu(), "sim", id,
-        String.format(Locale.ROOT, "mean over %d tenants: %.1f%% saved, %.1f%% slower", pts.size() / slips.length, at[0], at[1]));
+    return HeadlineRow.of(claim, "%", paperPct, new io.lithosj.stats.Stats.Interval(at[0], at[0], at[0], 1), false, ctx.gpu(), id,
+        String.format(Locale.ROOT, "mean over %d tenants: %.1f%% saved, %.1f%% slower", pts.size() / slips.length, at[0], at[1]),
+        "closed loops alone: deterministic, one run");
   }
 
   private static String csv(List<HeadlineRow> rows) {
@@ -111,10 +127,13 @@ public final class Reproduction {
 
   /** The headline table as Markdown, for the README (a test keeps the README's copy equal to it). */
   public static String markdown(List<HeadlineRow> rows) {
-    StringBuilder sb = new StringBuilder("| claim | GPU | paper | measured | within 25% | what was measured |\n|---|---|---|---|---|---|\n");
+    StringBuilder sb = new StringBuilder(
+        "| claim | GPU (backend) | paper | measured: mean [95% CI] | seeds | within 25% | what was measured |\n|---|---|---|---|---|---|---|\n");
     for (HeadlineRow r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.3g%s | %.3g%s | %s | %s |%n", r.claim(), r.gpu(), r.paperValue(),
-          r.unit(), r.measuredValue(), r.unit(), r.withinQuarter() ? "yes" : "**no**", r.detail()));
+      String w = r.within25();
+      sb.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.3g%s | %s | %d | %s | %s%s |%n", r.claim(), r.gpu(), r.backend(),
+          r.paperValue(), r.unit(), r.measuredText(), r.seeds(), "yes".equals(w) ? "yes" : "**" + w + "**", r.detail(),
+          r.note() == null || r.note().isEmpty() ? "" : " (" + r.note() + ")"));
     }
     return sb.toString();
   }

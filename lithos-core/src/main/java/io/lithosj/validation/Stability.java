@@ -2,17 +2,16 @@ package io.lithosj.validation;
 
 import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.TenantMetrics;
-import org.HdrHistogram.Histogram;
 
 /**
- * Whether a modeled HP service kept up with its arrivals. The runner has no stability flag yet, so
- * this is the <b>unfinished-share rule</b>, from what a run reports: unstable when more than
+ * Whether a modeled HP service kept up with its arrivals, judged by the <b>unfinished-share rule</b>
+ * of the real harness (validation/README.md, its first criterion), on the counts the runner reports
+ * ({@link TenantMetrics#arrived()}, {@link TenantMetrics#unfinished()}): unstable when more than
  * {@link #MAX_UNFINISHED_SHARE} of the requests that arrived in the measured window are still queued
- * or running at the end (the runner records those with their age, so completed + unfinished = the
- * histogram's count). It is the first criterion of the real harness's rule (validation/README.md);
- * its second one, the median latency of the window's last third of arrivals over the first third's
- * above 2, needs per-request latencies the runner does not report. Swap this class for the shared
- * flag once TenantMetrics has one.
+ * or running at the end. The same rule on both sides keeps the stability cells comparable; the
+ * runner's own verdict ({@link TenantMetrics#stable()}) also asks for a growing backlog. The
+ * harness's second criterion (the median latency of the window's last third of arrivals over the
+ * first third's above 2) needs per-request latencies the runner does not report.
  */
 public final class Stability {
   /** The real harness's threshold (stack_harness.py MAX_UNFINISHED_SHARE). */
@@ -23,9 +22,7 @@ public final class Stability {
   /** The rule for one inference tenant of a run. */
   public static boolean stable(RunResult run, String tenant) {
     TenantMetrics m = run.tenant(tenant);
-    Histogram h = run.latencyHistograms().get(tenant);
-    long arrived = h == null ? m.completed() : h.getTotalCount();
-    return stable(m.completed(), arrived - m.completed());
+    return stable(m.completed(), m.unfinished());
   }
 
   /** {@code unfinished} of the {@code completed + unfinished} requests that arrived in the window. */

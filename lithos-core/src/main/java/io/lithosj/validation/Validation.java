@@ -346,7 +346,7 @@ public final class Validation {
         boolean modeledStable = majority(modeled.stream().map(r -> Stability.stable(r, t)).toList());
         String pair = hpCount > 1 ? g.pair + "/" + t : g.pair;
         out.add(new Cell(pair, g.load, mech, P99, realRatio(rows, g.rows("alone"), t, RealRun.Hp::p99Ms),
-            modeledRatio(modeled, modeledAlone, m -> m.tenant(t).p99Ms()), realStable, modeledStable));
+            modeledRatio(modeled, modeledAlone, m -> m.tenant(t).p99OrBoundMs()), realStable, modeledStable));
         out.add(new Cell(pair, g.load, mech, P50, realRatio(rows, g.rows("alone"), t, RealRun.Hp::p50Ms),
             modeledRatio(modeled, modeledAlone, m -> m.tenant(t).p50Ms()), realStable, modeledStable));
       }

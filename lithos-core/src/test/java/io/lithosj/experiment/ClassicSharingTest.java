@@ -28,8 +28,8 @@ class ClassicSharingTest {
   @Test
   void mpsLetsLongBeKernelsBlockTheHpService() {
     RunResult mps = Runner.run(stack.withPolicy("mps"));
-    assertTrue(mps.tenant("hp-infer").p99Ms() > 5 * soloP99,
-        "MPS p99 " + mps.tenant("hp-infer").p99Ms() + " vs solo " + soloP99);
+    // unstable under MPS: the p99's lower bound is already far above the solo p99
+    assertTrue(mps.tenant("hp-infer").p99OrBoundMs() > 5 * soloP99, "MPS p99 " + mps.tenant("hp-infer") + " vs solo " + soloP99);
   }
 
   @Test
@@ -51,7 +51,7 @@ class ClassicSharingTest {
     RunResult mps = Runner.run(stack.withPolicy("mps"));
     RunResult prio = Runner.run(stack.withPolicy("priority"));
     double p = prio.tenant("hp-infer").p99Ms();
-    assertTrue(p < mps.tenant("hp-infer").p99Ms() / 5, "priority beats FIFO: " + p);
+    assertTrue(p < mps.tenant("hp-infer").p99OrBoundMs() / 5, "priority beats FIFO: " + p);
     // each HP kernel can wait for one BE block (1 ms) to drain
     assertTrue(p > 2 * soloP99, "but running BE blocks still delay HP: " + p + " vs solo " + soloP99);
   }

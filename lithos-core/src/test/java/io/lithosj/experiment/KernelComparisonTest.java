@@ -45,7 +45,8 @@ class KernelComparisonTest {
     assertEquals(atoms.size(), KernelComparison.read(gz).size());
 
     List<KernelComparison.Row> rows = KernelComparison.compare("solo-demo-hp", "mps", s.warmupMsOrDefault(), List.of(gz, plain), atoms);
-    assertEquals(List.of("conv", "bn_relu", "fc"), rows.stream().map(KernelComparison.Row::kernel).toList());
+    // rows come in first-seen order after the warm-up, which depends on where the seed's arrivals cut a request
+    assertEquals(List.of("bn_relu", "conv", "fc"), rows.stream().map(KernelComparison.Row::kernel).sorted().toList());
     for (KernelComparison.Row r : rows) {
       assertEquals(2, r.realRuns());
       assertEquals(r.modeledMedianUs(), r.realMedianUs(), 0.2, r.toString()); // the log keeps 0.1 µs

@@ -57,7 +57,22 @@ class ScenarioErrorsTest {
 
   @Test
   void cudaBackendDispatchLowersTheRateALoadMeans() throws Exception {
-    String hybrid = Files.readString(Scenarios.file("paper/hybrid.json"));
+    // ResNet-50 at 40% of its capacity beside VGG-19 training (load = a share of solo capacity)
+    String hybrid = """
+        {
+          "name": "hybrid",
+          "gpu": "h100-sxm",
+          "durationMs": 3000,
+          "warmupMs": 300,
+          "seed": 13,
+          "policy": { "name": "lithos" },
+          "perPolicy": { "tgs": { "reportPeriodMs": 100 } },
+          "tenants": [
+            { "name": "resnet50", "priority": "HP", "model": "resnet50", "type": "inference", "load": 0.4, "sloMs": 15, "tpcQuota": 66 },
+            { "name": "vgg19-train", "priority": "BE", "model": "vgg19", "type": "training" }
+          ]
+        }
+        """;
     Path hw = dir.resolve("hw.json"), cb = dir.resolve("cb.json");
     Files.writeString(hw, hybrid);
     Files.writeString(cb, hybrid.replace("\"seed\": 13,", "\"seed\": 13, \"dispatch\": \"cuda-backend\","));

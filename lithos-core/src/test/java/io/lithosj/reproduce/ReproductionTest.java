@@ -19,14 +19,19 @@ class ReproductionTest {
 
   @Test
   void everyExperimentWritesItsFiguresAndHeadlineRows() throws Exception {
-    Path scenarios = Path.of(getClass().getResource("/paper-mini/hybrid.json").toURI()).getParent();
+    Path scenarios = Path.of(getClass().getResource("/paper-mini/plan.json").toURI()).getParent();
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(List.of("h100-sxm")).withOutDir(out)
         .withScenarioDir(scenarios).withQuick(true).withThreads(2).withLog(s -> {});
     List<HeadlineRow> rows = Reproduction.run(o);
-    assertEquals(3 + 3 + 3 + 2 + 1, rows.size());
-    for (HeadlineRow r : rows) assertTrue(Double.isFinite(r.measuredValue()), r.claim() + " = " + r.measuredValue());
-    for (String f : List.of("inference-latency-p99", "inference-latency-throughput", "inference-latency-cdf", "hybrid-p99",
-        "atomization", "atomization-inference", "rightsizing", "rightsizing-search", "power")) {
+    assertEquals(3 + 3 + 2 + 1 + 1, rows.size()); // inference stacking, hybrid, right-sizing x2, power, Table 1 (one job)
+    for (HeadlineRow r : rows) {
+      assertTrue(Double.isFinite(r.measuredValue()), r.claim() + " = " + r.measuredValue());
+      assertTrue(r.low() <= r.measuredValue() && r.measuredValue() <= r.high(), r.claim() + ": the mean lies in its interval");
+    }
+    assertTrue(rows.stream().filter(r -> r.experiment().equals("inference-stacking")).allMatch(r -> r.seeds() == 2),
+        "stacking values come from every seed of the plan");
+    for (String f : List.of("inference-stacking-fig16-resnet50", "inference-stacking-roles", "hybrid-hp-tail", "hybrid-aggregate",
+        "atomization-training", "atomization-inference", "rightsizing", "rightsizing-search", "power")) {
       assertTrue(Files.size(out.resolve("h100-sxm-" + f + ".png")) > 10_000, f + ".png");
       assertTrue(Files.exists(out.resolve("h100-sxm-" + f + ".svg")), f + ".svg");
     }
@@ -34,6 +39,7 @@ class ReproductionTest {
     assertEquals(HeadlineRow.CSV_HEADER, csv.get(0));
     assertEquals(rows.size() + 1, csv.size());
     assertTrue(Files.exists(out.resolve("data/h100-sxm-hybrid.csv")));
+    assertTrue(Files.readString(out.resolve("table1-a100-40gb.md")).contains("| dlrm |"));
 
     Path again = out.resolve("again");
     Reproduction.run(o.withOutDir(again).withThreads(1));

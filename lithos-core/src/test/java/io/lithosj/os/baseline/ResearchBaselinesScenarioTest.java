@@ -113,7 +113,8 @@ class ResearchBaselinesScenarioTest {
     RunResult reef = Runner.run(scenario("reef", 1000, 100, "reef", Map.of(), REEF_HP, be));
     double soloWorst = solo.tenant("hp").p999Ms();
     double boundMs = new ReefParams().preemptLatencyUs / 1000.0;
-    assertTrue(prio.tenant("hp").p999Ms() > soloWorst + 0.5, "priority alone waits for BE blocks");
+    // the HP queue under priorities alone does not keep up (unstable): its p99's lower bound already shows the wait
+    assertTrue(prio.tenant("hp").p99OrBoundMs() > soloWorst + 0.5, "priority alone waits for BE blocks: " + prio.tenant("hp"));
     assertTrue(reef.tenant("hp").p999Ms() <= soloWorst + boundMs + 1e-3,
         "HP worst case within the reset bound: " + reef.tenant("hp").p999Ms() + " vs solo " + soloWorst);
     Map<String, Double> m = reef.policyMetrics();
