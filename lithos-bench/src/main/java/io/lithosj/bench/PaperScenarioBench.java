@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * 100 simulated ms of a paper scenario under a policy, end to end (GPU model, policy, tenants):
  * ms per run, so simulated GPU-seconds per second is 100 / score. Run from the repository root
- * (the scenario files are read from datasets/scenarios/paper).
+ * (the scenario files are read from datasets/scenarios/bench).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +36,7 @@ public class PaperScenarioBench {
 
   @Setup
   public void load() {
-    s = ScenarioLoader.load(Path.of("datasets/scenarios/paper", scenario + ".json")).withPolicy(policy).withDurationMs(100, 10);
+    s = ScenarioLoader.load(Path.of("datasets/scenarios/bench", scenario + ".json")).withPolicy(policy).withDurationMs(100, 10);
   }
 
   @Benchmark

@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--case", split = ",", description = "scenario:policy pairs (default: the paper's hybrid and "
       + "inference-latency stacking under mps and lithos)",
-      defaultValue = "paper/hybrid.json:mps,paper/hybrid.json:lithos,paper/inference-latency.json:mps,paper/inference-latency.json:lithos")
+      defaultValue = "bench/hybrid.json:mps,bench/hybrid.json:lithos,bench/inference-latency.json:mps,bench/inference-latency.json:lithos")
   List<String> cases;
 
   @Option(names = "--scenarios", description = "scenario folder the cases name files in", defaultValue = "datasets/scenarios")
@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
   Path baselineFile;
   @Option(names = "--memory", description = "also measure live heap of a run at 8x the scenario's duration against 1x")
   boolean memory;
-  @Option(names = "--memory-case", description = "scenario:policy of the memory check", defaultValue = "paper/hybrid.json:lithos")
+  @Option(names = "--memory-case", description = "scenario:policy of the memory check", defaultValue = "bench/hybrid.json:lithos")
   String memoryCase;
   @Option(names = "--json", description = "also write the figures to this file (the baseline file's format)") Path jsonOut;
 

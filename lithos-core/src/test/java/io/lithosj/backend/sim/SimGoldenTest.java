@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Test;
  * every per-tenant metric at full precision ({@link Double#toString}), the whole latency
  * histogram, GPU utilization, energy, policy metrics and the block count, for short runs of the
  * paper scenarios and the CUDA-dispatch scenario under each sharing mechanism. A speed-up that
- * changes any digit fails here. Recorded on the code before the speed-ups (commit 258cdaf); regenerate
+ * changes any digit fails here. First recorded before the speed-ups and checked across them; re-recorded
+ * after the launch modes, the H200 traces and the seed-stream fix changed results (merge of 2026-12-02); regenerate
  * (only for a deliberate model change) with
  * {@code -Dlithos.golden.write=true}.
  */
 class SimGoldenTest {
   static final String RESOURCE = "/golden/sim-golden.txt";
-  static final String[] SCENARIOS = {"paper/hybrid.json", "paper/inference-latency.json", "stacking-demo.json", "real/stacking-demo.json"};
+  static final String[] SCENARIOS = {"bench/hybrid.json", "bench/inference-latency.json", "stacking-demo.json", "real/stacking-demo.json"};
   static final String[] POLICIES = {"mps", "lithos", "reef", "mig", "time-slicing", "priority", "orion", "tgs"};
 
   @Test
