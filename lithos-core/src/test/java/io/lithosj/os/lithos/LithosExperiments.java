@@ -46,7 +46,7 @@ public final class LithosExperiments {
     t.add("solo", soloP99, 1.0, beSolo, 1.0, Double.NaN);
     for (String p : policies) {
       RunResult r = Runner.run(s.withPolicy(p));
-      t.add(p, r.tenant("hp-infer").p99Ms(), r.tenant("hp-infer").p99Ms() / soloP99,
+      t.add(p, r.tenant("hp-infer").p99OrBoundMs(), r.tenant("hp-infer").p99OrBoundMs() / soloP99,
           r.tenant("be-train").throughputPerSec(), r.tenant("be-train").throughputPerSec() / beSolo, r.tpcUtilization());
     }
     return t.table;
