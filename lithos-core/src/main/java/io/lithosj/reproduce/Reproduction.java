@@ -138,7 +138,8 @@ public final class Reproduction {
     return sb.toString();
   }
 
-  private static void write(Path file, String text) {
+  /** Writes {@code text} to {@code file}, creating its folder. */
+  static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, text);

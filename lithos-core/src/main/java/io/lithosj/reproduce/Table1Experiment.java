@@ -4,9 +4,6 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.workload.Priority;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +43,8 @@ final class Table1Experiment {
       }
       rows.add(new Row(job, j.model(), j.batchSize(), j.paperIterationMs(), m.meanMs(), m.completed()));
     }
-    write(outDir.resolve("table1-" + t.gpu() + ".csv"), csv(rows));
-    write(outDir.resolve("table1-" + t.gpu() + ".md"), markdown(t.gpu(), rows));
+    Reproduction.write(outDir.resolve("table1-" + t.gpu() + ".csv"), csv(rows));
+    Reproduction.write(outDir.resolve("table1-" + t.gpu() + ".md"), markdown(t.gpu(), rows));
     List<HeadlineRow> out = new ArrayList<>();
     for (Row r : rows) {
       io.lithosj.stats.Stats.Interval v = new io.lithosj.stats.Stats.Interval(r.modeledMs(), r.modeledMs(), r.modeledMs(), 1);
@@ -77,14 +74,5 @@ final class Table1Experiment {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.2f |%n", r.job(), batch(r), r.paperMs(), r.modeledMs(), r.ratio()));
     }
     return sb.toString();
-  }
-
-  private static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
   }
 }
