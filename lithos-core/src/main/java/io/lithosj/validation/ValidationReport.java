@@ -23,8 +23,8 @@ public final class ValidationReport {
   public static String toCsv(List<Cell> cells) {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (Cell c : cells) {
-      sb.append(String.join(",", c.pair(), Validation.loadText(c.load()), c.mechanism(), c.metric(), num(c.real()),
-          num(c.modeled()), Boolean.toString(c.realStable()), Boolean.toString(c.modeledStable()))).append('\n');
+      sb.append(io.lithosj.output.Csv.row(c.pair(), Validation.loadText(c.load()), c.mechanism(), c.metric(), num(c.real()),
+          num(c.modeled()), Boolean.toString(c.realStable()), Boolean.toString(c.modeledStable())));
     }
     return sb.toString();
   }
@@ -129,13 +129,8 @@ public final class ValidationReport {
   }
 
   public static void write(Result r, Path outDir) {
-    try {
-      Files.createDirectories(outDir);
-      Files.writeString(outDir.resolve("comparison.csv"), toCsv(r.cells()));
-      Files.writeString(outDir.resolve("comparison.md"), toMarkdown(r));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the comparison to " + outDir, e);
-    }
+    io.lithosj.output.SafeOutput.write(outDir.resolve("comparison.csv"), toCsv(r.cells()));
+    io.lithosj.output.SafeOutput.write(outDir.resolve("comparison.md"), toMarkdown(r));
     ValidationChart.save(r, outDir.resolve("comparison.png"));
   }
 }
