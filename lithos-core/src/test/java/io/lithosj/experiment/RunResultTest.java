@@ -19,6 +19,10 @@ class RunResultTest {
     assertEquals("mps (variant)", v.policy());
     assertEquals(r.withPolicyLabel(r.policy()), r);
     assertEquals(r.toCsv().replace(",mps,", ",mps (variant),"), v.toCsv());
+    // Ordinary names are never quoted: each line is its fields joined by commas, as before the CSV library.
+    for (Csv.Record rec : Csv.parse(new StringReader(r.toCsv()))) {
+      assertEquals(r.toCsv().lines().toList().get((int) rec.line() - 1), String.join(",", rec.fields()));
+    }
   }
 
   @Test
