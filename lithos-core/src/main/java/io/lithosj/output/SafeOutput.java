@@ -74,7 +74,7 @@ public final class SafeOutput {
     try {
       Files.createDirectories(dir);
     } catch (FileAlreadyExistsException e) {
-      throw new IllegalArgumentException("output folder " + dir + " is not a folder (" + reason(e) + ")");
+      throw new IllegalArgumentException("output folder " + dir + " is not a folder: " + reason(e));
     } catch (IOException | SecurityException e) {
       throw new IllegalArgumentException("cannot create output folder " + dir + ": " + reason(e));
     }
@@ -143,16 +143,13 @@ public final class SafeOutput {
     }
   }
 
-  /** The operating system's reason, readable: "permission denied", "not a directory", ... */
+  /** The operating system's reason, readable ("permission denied", "Not a directory", ...), without the path again. */
   static String reason(Exception e) {
-    String kind = e instanceof AccessDeniedException ? "permission denied"
-        : e instanceof NotDirectoryException ? "not a directory"
-        : e instanceof NoSuchFileException ? "no such file or directory"
-        : e instanceof FileAlreadyExistsException ? "a file of that name exists"
-        : null;
-    String msg = e.getMessage();
-    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) msg = fse.getReason();
-    if (kind == null) return msg == null ? e.getClass().getSimpleName() : msg;
-    return msg == null || msg.equals(kind) ? kind : kind + " (" + msg + ")";
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
+    if (e instanceof AccessDeniedException) return "permission denied";
+    if (e instanceof NotDirectoryException) return "not a directory";
+    if (e instanceof NoSuchFileException) return "no such file or directory";
+    if (e instanceof FileAlreadyExistsException) return "a file of that name exists";
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }
