@@ -8,12 +8,14 @@ import io.lithosj.experiment.Runner;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.ScenarioLoader;
 import io.lithosj.os.Policies;
+import io.lithosj.output.SafeOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,17 @@ public final class CompareCommand implements Callable<Integer> {
     }
     Path realDir = realDirs.get(0);
     Path outDir = out != null ? out : realDir;
+    // Before any simulation: the output folders are usable and no two scenarios share a file name.
+    Map<Path, String> owners = new HashMap<>();
+    for (Path f : scenarioFiles) {
+      Scenario s = ScenarioLoader.load(f);
+      for (String p : Policies.names()) {
+        SafeOutput.checkDistinct(owners, SafeOutput.resultFile(outDir.resolve("sim"), s.nameOrDefault(), p, ".csv"),
+            f + " (scenario '" + s.nameOrDefault() + "')");
+      }
+    }
+    SafeOutput.checkDir(outDir);
+    SafeOutput.checkDir(outDir.resolve("sim"));
     List<RealComparison.Row> rows = new ArrayList<>();
     List<KernelComparison.Row> kernels = new ArrayList<>();
     List<KernelComparison.Stalls> stalls = new ArrayList<>();
@@ -57,8 +70,8 @@ public final class CompareCommand implements Callable<Integer> {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
       for (String p : Policies.names()) {
-        String file = base.nameOrDefault() + "-" + p + ".csv";
-        List<Path> real = realDirs.stream().map(d -> d.resolve(file)).filter(Files::isRegularFile).toList();
+        List<Path> real = realDirs.stream().map(d -> SafeOutput.resultFile(d, base.nameOrDefault(), p, ".csv"))
+            .filter(Files::isRegularFile).toList();
         if (real.isEmpty()) continue;
         found++;
         Scenario s = base.withPolicy(p);
@@ -67,7 +80,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<AtomLog.Entry> modeledAtoms = new ArrayList<>();
         RunResult r = Runner.run(s, bar::update, realLogs.isEmpty() ? null : log -> modeledAtoms.addAll(log.entries()));
         bar.done(String.format(Locale.ROOT, "%.0f ms in %.0f ms wall", r.durationMs(), r.wallMs()));
-        r.writeCsv(outDir.resolve("sim").resolve(file));
+        r.writeCsv(SafeOutput.resultFile(outDir.resolve("sim"), base.nameOrDefault(), p, ".csv"));
         rows.addAll(RealComparison.compare(real, r));
         if (!realLogs.isEmpty()) {
           kernels.addAll(KernelComparison.compare(base.nameOrDefault(), p, s.warmupMsOrDefault(), realLogs, modeledAtoms));
@@ -76,7 +89,7 @@ public final class CompareCommand implements Callable<Integer> {
       }
       if (found == 0) {
         throw new IllegalArgumentException("no real results for scenario '" + base.nameOrDefault() + "' (" + f + ") in " + realDirs
-            + ": expected " + base.nameOrDefault() + "-<policy>.csv written by 'lithos run --backend cuda -o " + realDir + "'");
+            + ": expected " + SafeOutput.fileName(base.nameOrDefault()) + "-<policy>.csv written by 'lithos run --backend cuda -o " + realDir + "'");
       }
     }
     String md = RealComparison.toMarkdown(rows, tolerancePct);
@@ -96,10 +109,6 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private static void write(Path f, String text) {
-    try {
-      Files.writeString(f, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + f, e);
-    }
+    SafeOutput.write(f, text);
   }
 }

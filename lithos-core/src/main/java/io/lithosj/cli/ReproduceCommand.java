@@ -37,6 +37,7 @@ final class ReproduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
+    io.lithosj.output.SafeOutput.checkDir(out); // before hours of runs, with the system's reason
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
         .withScenarioDir(scenarios);
     if (threads != null) o = o.withThreads(threads);

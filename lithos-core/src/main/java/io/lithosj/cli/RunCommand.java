@@ -5,9 +5,13 @@ import io.lithosj.experiment.Runner;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.ScenarioLoader;
 import io.lithosj.os.Policies;
+import io.lithosj.output.SafeOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,10 +19,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lithos run scenario.json}: run a scenario, print its table, write its CSV. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run a scenario file (JSON or YAML) and print per-tenant results; writes CSV.")
+    description = {"Run scenario files (JSON or YAML) and print per-tenant results; writes OUT/<scenario>-<policy>.csv.",
+        "File names keep [A-Za-z0-9._+-] of the scenario's name and replace every other character with '_';",
+        "two runs of one command that would write the same file are an error before anything runs."})
 final class RunCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "scenario file (.json, .yaml)")
-  Path scenarioFile;
+  @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario files (.json, .yaml)")
+  List<Path> scenarioFiles;
 
   @Option(names = {"-p", "--policy"}, split = ",", paramLabel = "NAME",
       description = "policy to use instead of the file's; comma-separated for several, 'all' for every policy")
@@ -40,27 +46,40 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Scenario base = ScenarioLoader.load(scenarioFile);
-    if (seed != null) base = base.withSeed(seed);
-    if (backend != null) base = base.withBackend(backend);
-    if (gpu != null) base = base.withGpu(gpu);
-    List<String> names = policies == null ? List.of(base.policyName())
-        : policies.contains("all") ? Policies.names() : policies;
-    List<RunResult> results = new ArrayList<>();
-    for (String p : names) {
-      Scenario s = p.equals(base.policyName()) ? base : base.withPolicy(p);
+    // Everything that can be checked is checked before the first simulation: scenarios, file names, the folder.
+    record Planned(Path source, Scenario scenario, String policy, Path csv, Path atoms) {}
+    List<Planned> plan = new ArrayList<>();
+    Map<Path, String> owners = new HashMap<>();
+    for (Path file : scenarioFiles) {
+      Scenario base = ScenarioLoader.load(file);
+      if (seed != null) base = base.withSeed(seed);
+      if (backend != null) base = base.withBackend(backend);
+      if (gpu != null) base = base.withGpu(gpu);
+      List<String> names = policies == null ? List.of(base.policyName())
+          : policies.contains("all") ? Policies.names() : new ArrayList<>(new LinkedHashSet<>(policies));
+      for (String p : names) {
+        Scenario s = p.equals(base.policyName()) ? base : base.withPolicy(p);
+        Path csv = SafeOutput.resultFile(out, s.nameOrDefault(), p, ".csv");
+        Path atoms = SafeOutput.resultFile(out, s.nameOrDefault(), p, "-atoms.csv");
+        String owner = file + " (scenario '" + s.nameOrDefault() + "', policy " + p + ")";
+        SafeOutput.checkDistinct(owners, csv, owner);
+        if (atomLog) SafeOutput.checkDistinct(owners, atoms, owner);
+        plan.add(new Planned(file, s, p, csv, atoms));
+      }
+    }
+    SafeOutput.checkDir(out);
+    for (Planned run : plan) {
+      Scenario s = run.scenario();
+      String p = run.policy();
       Progress bar = quiet ? Progress.NONE : new Progress(s.nameOrDefault() + " / " + p);
-      Path atoms = out.resolve(s.nameOrDefault() + "-" + p + "-atoms.csv");
-      RunResult r = Runner.run(s, bar::update, atomLog ? log -> log.writeCsv(atoms) : null);
+      RunResult r = Runner.run(s, bar::update, atomLog ? log -> log.writeCsv(run.atoms()) : null);
       bar.done(String.format(java.util.Locale.ROOT, "%.0f ms simulated in %.0f ms wall, %d events",
           r.durationMs(), r.wallMs(), r.events()));
-      results.add(r);
-      Path csv = out.resolve(s.nameOrDefault() + "-" + p + ".csv");
-      r.writeCsv(csv);
+      r.writeCsv(run.csv());
       System.out.println(r.table().printAll());
       if (!r.policyMetrics().isEmpty()) System.out.println("policy metrics: " + r.policyMetrics());
       if (!r.backendInfo().isEmpty()) System.out.println("backend: " + r.backendInfo());
-      System.out.println("wrote " + csv);
+      System.out.println("wrote " + run.csv());
     }
     return 0;
   }

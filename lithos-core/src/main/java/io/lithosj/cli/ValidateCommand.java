@@ -56,6 +56,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    io.lithosj.output.SafeOutput.checkDir(out); // before the long runs, with the system's reason
     List<RealRun> runs = RealRun.read(real);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Map<String, Map<String, Object>> calibrated = new LinkedHashMap<>();

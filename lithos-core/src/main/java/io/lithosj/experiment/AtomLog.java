@@ -2,10 +2,9 @@ package io.lithosj.experiment;
 
 import io.lithosj.backend.AtomResult;
 import io.lithosj.kernel.Atom;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import com.univocity.parsers.csv.CsvWriter;
+import io.lithosj.output.Csv;
+import io.lithosj.output.SafeOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,19 +34,25 @@ public final class AtomLog {
 
   public List<Entry> entries() { return List.copyOf(entries); }
 
+  /**
+   * Writes the log as RFC 4180 CSV, atomically (a temporary file, then a rename). Commas in kernel names
+   * become ';' as they always did, so logs written before quoting match kernel by kernel.
+   */
   public void writeCsv(Path file) {
-    try {
-      if (file.getParent() != null) Files.createDirectories(file.getParent());
-      try (BufferedWriter w = Files.newBufferedWriter(file)) {
-        w.write("tenant,launchId,seq,kernel,atomId,blockLo,blockHi,tpcs,priority,submitMs,launchMs,startMs,endMs,seenMs\n");
-        for (Entry e : entries) {
-          w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", e.tenant(), e.launchId(),
-              e.seq(), e.kernel().replace(',', ';'), e.atomId(), e.blockLo(), e.blockHi(), e.tpcs(), e.priority(),
-              e.submitMs(), e.launchMs(), e.startMs(), e.endMs(), e.seenMs()));
-        }
+    SafeOutput.write(file, w -> {
+      CsvWriter cw = Csv.writer(w);
+      cw.writeRow((Object[]) HEADER);
+      for (Entry e : entries) {
+        cw.writeRow(e.tenant(), Long.toString(e.launchId()), Integer.toString(e.seq()), e.kernel().replace(',', ';'),
+            Long.toString(e.atomId()), Integer.toString(e.blockLo()), Integer.toString(e.blockHi()), Integer.toString(e.tpcs()),
+            Integer.toString(e.priority()), f4(e.submitMs()), f4(e.launchMs()), f4(e.startMs()), f4(e.endMs()), f4(e.seenMs()));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+      cw.flush();
+    });
   }
+
+  static final String[] HEADER = {"tenant", "launchId", "seq", "kernel", "atomId", "blockLo", "blockHi", "tpcs", "priority",
+      "submitMs", "launchMs", "startMs", "endMs", "seenMs"};
+
+  private static String f4(double v) { return String.format(Locale.ROOT, "%.4f", v); }
 }

@@ -1,5 +1,6 @@
 package io.lithosj.experiment;
 
+import io.lithosj.output.Csv;
 import static io.lithosj.stats.Stats.median;
 
 import java.io.BufferedReader;
@@ -91,7 +92,7 @@ public final class KernelComparison {
   /** The atom log {@code <scenario>-<policy>-atoms.csv} or {@code .csv.gz} in {@code dir}, or null. */
   public static Path logIn(Path dir, String scenario, String policy) {
     for (String ext : List.of(".csv", ".csv.gz")) {
-      Path p = dir.resolve(scenario + "-" + policy + "-atoms" + ext);
+      Path p = io.lithosj.output.SafeOutput.resultFile(dir, scenario, policy, "-atoms" + ext);
       if (Files.isRegularFile(p)) return p;
     }
     return null;
@@ -105,16 +106,19 @@ public final class KernelComparison {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(
         file.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
         StandardCharsets.UTF_8))) {
-      String header = r.readLine();
-      if (header == null || !Arrays.asList(header.split(",", -1)).equals(COLUMNS)) {
+      List<Csv.Record> recs;
+      try {
+        recs = Csv.parse(r);
+      } catch (com.univocity.parsers.common.TextParsingException e) {
+        throw new IllegalArgumentException(file + ": line " + (e.getLineIndex() + 1) + ": not valid CSV");
+      }
+      if (recs.isEmpty() || !Arrays.asList(recs.get(0).fields()).equals(COLUMNS)) {
         throw new IllegalArgumentException(file + ": line 1 is not an atom log header (expected " + String.join(",", COLUMNS) + ")");
       }
       List<AtomLog.Entry> out = new ArrayList<>();
-      int line = 1;
-      for (String s; (s = r.readLine()) != null; ) {
-        line++;
-        if (s.isBlank()) continue;
-        String[] f = s.split(",", -1);
+      for (Csv.Record rec : recs.subList(1, recs.size())) {
+        long line = rec.line();
+        String[] f = rec.fields();
         if (f.length != COLUMNS.size()) throw new IllegalArgumentException(file + ": line " + line + " has " + f.length + " fields, not 14");
         try {
           out.add(new AtomLog.Entry(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), f[3], Long.parseLong(f[4]),
@@ -131,13 +135,15 @@ public final class KernelComparison {
     }
   }
 
+  private static String f2(double v) { return String.format(Locale.ROOT, "%.2f", v); }
+
   public static String toCsv(List<Row> rows) {
     StringBuilder b = new StringBuilder("scenario,policy,tenant,kernel,realRuns,realMedianUs,realMinUs,realMaxUs,realP90Us,"
         + "modeledMedianUs,modeledP90Us,errPct\n");
     for (Row r : rows) {
-      b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f%n", r.scenario(), r.policy(), r.tenant(),
-          r.kernel(), r.realRuns(), r.realMedianUs(), r.realMinUs(), r.realMaxUs(), r.realP90Us(), r.modeledMedianUs(),
-          r.modeledP90Us(), r.errPct()));
+      b.append(Csv.row(r.scenario(), r.policy(), r.tenant(), r.kernel(), Integer.toString(r.realRuns()), f2(r.realMedianUs()),
+          f2(r.realMinUs()), f2(r.realMaxUs()), f2(r.realP90Us()), f2(r.modeledMedianUs()), f2(r.modeledP90Us()),
+          String.format(Locale.ROOT, "%.1f", r.errPct())));
     }
     return b.toString();
   }

@@ -1,5 +1,6 @@
 package io.lithosj.experiment;
 
+import io.lithosj.output.Csv;
 import io.lithosj.stats.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,23 +108,24 @@ public final class RealComparison {
   }
 
   private static List<Map<String, String>> readTable(Path file, List<String> columns) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
+    List<Csv.Record> lines;
+    try (java.io.Reader in = Files.newBufferedReader(file)) {
+      lines = Csv.parse(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
+    } catch (com.univocity.parsers.common.TextParsingException e) {
+      throw new IllegalArgumentException(file + ": line " + (e.getLineIndex() + 1) + ": not valid CSV (" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
     if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty file");
-    List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+    List<String> header = Arrays.asList(lines.get(0).fields());
     for (String need : columns) {
       if (!header.contains(need)) throw new IllegalArgumentException(file + ": line 1 has no column '" + need + "' (found " + header + ")");
     }
     List<Map<String, String>> rows = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) continue;
-      String[] f = lines.get(i).split(",", -1);
+      String[] f = lines.get(i).fields();
       if (f.length != header.size()) {
-        throw new IllegalArgumentException(file + ": line " + (i + 1) + " has " + f.length + " fields, the header " + header.size());
+        throw new IllegalArgumentException(file + ": line " + lines.get(i).line() + " has " + f.length + " fields, the header " + header.size());
       }
       Map<String, String> row = new HashMap<>();
       for (int c = 0; c < f.length; c++) row.put(header.get(c), f[c]);
@@ -148,8 +150,8 @@ public final class RealComparison {
     StringBuilder sb = new StringBuilder("scenario,policy,tenant,metric,real,realMin,realMax,realRuns,modeled,errPct,within"
         + plain(tolerancePct) + "Pct\n");
     for (Row r : rows) {
-      sb.append(String.join(",", r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.realMin()), g(r.realMax()),
-          Integer.toString(r.runs()), g(r.modeled()), g(r.errPct()), Boolean.toString(r.within(tolerancePct)))).append('\n');
+      sb.append(Csv.row(r.scenario(), r.policy(), r.tenant(), r.metric(), g(r.real()), g(r.realMin()), g(r.realMax()),
+          Integer.toString(r.runs()), g(r.modeled()), g(r.errPct()), Boolean.toString(r.within(tolerancePct))));
     }
     return sb.toString();
   }

@@ -1,8 +1,7 @@
 package io.lithosj.experiment;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.lithosj.output.Csv;
+import io.lithosj.output.SafeOutput;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -75,28 +74,24 @@ public record RunResult(String scenario, String policy, String gpu, String backe
     return DoubleColumn.create(name, v);
   }
 
-  /** CSV with fixed formatting so two identical runs give byte-identical files. */
+  /** CSV (RFC 4180: a field is quoted only if it holds , " or a line break) with fixed formatting so two identical runs give byte-identical files. */
   public String toCsv() {
     StringBuilder sb = new StringBuilder(
         "scenario,policy,gpu,backend,seed,tenant,class,kind,arrived,completed,unfinished,queue,throughputPerSec,"
             + "p50Ms,p90Ms,p99Ms,p999Ms,meanMs,p99LowerBoundMs,sloMs,sloAttainment,goodputPerSec,tpcUtilization,energyJ,avgPowerW\n");
     for (TenantMetrics m : tenants) {
-      sb.append(String.join(",", scenario, policy, gpu, backend, Long.toString(seed), m.tenant(), m.priority().name(),
+      sb.append(Csv.row(scenario, policy, gpu, backend, Long.toString(seed), m.tenant(), m.priority().name(),
           m.kind(), Long.toString(m.arrived()), Long.toString(m.completed()), Long.toString(m.unfinished()),
           m.stable() ? "stable" : "unstable", f(m.throughputPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
           f(m.p999Ms()), f(m.meanMs()), f(m.p99LowerBoundMs()), f(m.sloMs()), f(m.sloAttainment()), f(m.goodputPerSec()), f(tpcUtilization),
-          f(energyJ), f(avgPowerW))).append('\n');
+          f(energyJ), f(avgPowerW)));
     }
     return sb.toString();
   }
 
+  /** Writes {@link #toCsv} atomically (a temporary file, then a rename), so no half file is left. */
   public void writeCsv(Path file) {
-    try {
-      if (file.getParent() != null) Files.createDirectories(file.getParent());
-      Files.writeString(file, toCsv());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    SafeOutput.write(file, toCsv());
   }
 
   private static String f(double v) { return String.format(Locale.ROOT, "%.6g", v); }

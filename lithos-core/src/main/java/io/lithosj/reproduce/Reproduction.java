@@ -3,9 +3,6 @@ package io.lithosj.reproduce;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.ScenarioLoader;
 import io.lithosj.os.Policies;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,11 +137,6 @@ public final class Reproduction {
 
   /** Writes {@code text} to {@code file}, creating its folder. */
   static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    io.lithosj.output.SafeOutput.write(file, text); // atomic: an interrupted run leaves no half file
   }
 }

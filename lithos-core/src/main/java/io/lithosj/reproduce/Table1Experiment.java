@@ -60,8 +60,9 @@ final class Table1Experiment {
   static String csv(List<Row> rows) {
     StringBuilder sb = new StringBuilder("job,model,batchSize,paperIterationMs,modeledIterationMs,modeledOverPaper,iterations\n");
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.3f,%d%n", r.job(), r.model(), batch(r), r.paperMs(), r.modeledMs(),
-          r.ratio(), r.iterations()));
+      sb.append(io.lithosj.output.Csv.row(r.job(), r.model(), batch(r), String.format(Locale.ROOT, "%.1f", r.paperMs()),
+          String.format(Locale.ROOT, "%.1f", r.modeledMs()), String.format(Locale.ROOT, "%.3f", r.ratio()),
+          Long.toString(r.iterations())));
     }
     return sb.toString();
   }

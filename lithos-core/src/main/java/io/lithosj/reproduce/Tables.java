@@ -1,20 +1,14 @@
 package io.lithosj.reproduce;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.lithosj.output.SafeOutput;
 import java.nio.file.Path;
 import tech.tablesaw.api.Table;
 
 final class Tables {
   private Tables() {}
 
+  /** Tablesaw's CSV writer (univocity, RFC 4180 quoting), written atomically through a temporary file. */
   static void write(Table t, Path file) {
-    try {
-      Files.createDirectories(file.getParent());
-      t.write().csv(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    SafeOutput.write(file, w -> t.write().csv(w));
   }
 }

@@ -1,5 +1,6 @@
 package io.lithosj.validation;
 
+import io.lithosj.output.Csv;
 import io.lithosj.validation.Validation.Cell;
 import io.lithosj.validation.Validation.Result;
 import java.io.IOException;
@@ -23,8 +24,8 @@ public final class ValidationReport {
   public static String toCsv(List<Cell> cells) {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (Cell c : cells) {
-      sb.append(String.join(",", c.pair(), Validation.loadText(c.load()), c.mechanism(), c.metric(), num(c.real()),
-          num(c.modeled()), Boolean.toString(c.realStable()), Boolean.toString(c.modeledStable()))).append('\n');
+      sb.append(Csv.row(c.pair(), Validation.loadText(c.load()), c.mechanism(), c.metric(), num(c.real()),
+          num(c.modeled()), Boolean.toString(c.realStable()), Boolean.toString(c.modeledStable())));
     }
     return sb.toString();
   }
@@ -37,18 +38,18 @@ public final class ValidationReport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f, e);
     }
+    // '#' comment lines (expectation files) become blank lines, which the parser skips, so line numbers hold.
+    StringBuilder text = new StringBuilder();
+    for (String l : lines) text.append(l.strip().startsWith("#") ? "" : l.strip()).append('\n');
+    List<Csv.Record> recs = Csv.parse(new java.io.StringReader(text.toString()));
     List<Cell> out = new ArrayList<>();
-    boolean header = false;
-    for (int i = 0; i < lines.size(); i++) {
-      String l = lines.get(i).strip();
-      if (l.isEmpty() || l.startsWith("#")) continue;
-      if (!header) {
-        if (!l.equals(CSV_HEADER)) throw new IllegalArgumentException(f + ":" + (i + 1) + ": header must be " + CSV_HEADER);
-        header = true;
-        continue;
-      }
-      String[] v = l.split(",", -1);
-      if (v.length != 8) throw new IllegalArgumentException(f + ":" + (i + 1) + ": 8 columns expected, found " + v.length);
+    if (recs.isEmpty()) return out;
+    if (!String.join(",", recs.get(0).fields()).equals(CSV_HEADER)) {
+      throw new IllegalArgumentException(f + ":" + recs.get(0).line() + ": header must be " + CSV_HEADER);
+    }
+    for (Csv.Record rec : recs.subList(1, recs.size())) {
+      String[] v = rec.fields();
+      if (v.length != 8) throw new IllegalArgumentException(f + ":" + rec.line() + ": 8 columns expected, found " + v.length);
       out.add(new Cell(v[0], Double.parseDouble(v[1]), v[2], v[3], Double.parseDouble(v[4]), Double.parseDouble(v[5]),
           Boolean.parseBoolean(v[6]), Boolean.parseBoolean(v[7])));
     }
@@ -129,13 +130,8 @@ public final class ValidationReport {
   }
 
   public static void write(Result r, Path outDir) {
-    try {
-      Files.createDirectories(outDir);
-      Files.writeString(outDir.resolve("comparison.csv"), toCsv(r.cells()));
-      Files.writeString(outDir.resolve("comparison.md"), toMarkdown(r));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the comparison to " + outDir, e);
-    }
+    io.lithosj.output.SafeOutput.write(outDir.resolve("comparison.csv"), toCsv(r.cells()));
+    io.lithosj.output.SafeOutput.write(outDir.resolve("comparison.md"), toMarkdown(r));
     ValidationChart.save(r, outDir.resolve("comparison.png"));
   }
 }

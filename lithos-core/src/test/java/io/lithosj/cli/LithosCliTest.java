@@ -95,4 +95,57 @@ class LithosCliTest {
     assertTrue(Files.readString(dir.resolve("stacking-demo-mig.csv")).contains("hp-infer"));
     assertTrue(Files.exists(dir.resolve("stacking-demo-mps.csv")));
   }
+
+  /** A short copy of solo-demo-hp named {@code name} (JSON-escaped here). */
+  private Path shortScenario(String file, String name) throws Exception {
+    Path f = dir.resolve(file);
+    Files.writeString(f, Files.readString(Scenarios.file("real/solo-demo-hp.json")).replace("\"durationMs\": 4000", "\"durationMs\": 200")
+        .replace("\"warmupMs\": 500", "\"warmupMs\": 20").replace("\"name\": \"solo-demo-hp\"", "\"name\": \"" + name + "\""));
+    return f;
+  }
+
+  @Test
+  void scenarioNamesThatArePathsStayInsideTheOutputFolder() throws Exception {
+    Path out = dir.resolve("a/b/out");
+    Out o = run("run", shortScenario("up.json", "../../x").toString(), shortScenario("abs.json", "/abs/x").toString(), "-q",
+        "-o", out.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.isRegularFile(out.resolve(".._.._x-mps.csv")));
+    assertTrue(Files.isRegularFile(out.resolve("_abs_x-mps.csv")));
+    try (var all = Files.walk(dir)) {
+      assertEquals(2, all.filter(p -> p.toString().endsWith(".csv")).count(), "no CSV anywhere but the two in -o");
+    }
+  }
+
+  @Test
+  void twoScenariosWritingOneFileAreAnErrorBeforeAnythingRuns() throws Exception {
+    Path one = shortScenario("one.json", "same");
+    Path two = shortScenario("two.json", "same");
+    Path out = dir.resolve("out");
+    Out o = run("run", one.toString(), two.toString(), "-q", "-o", out.toString());
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("one.json") && o.err().contains("two.json") && o.err().contains("same-mps.csv"), o.err());
+    assertTrue(!Files.exists(out), "nothing written, not even the folder");
+    // Names that differ only in characters the file name rule replaces collide too.
+    Out o2 = run("run", shortScenario("three.json", "a b").toString(), shortScenario("four.json", "a/b").toString(), "-q", "-o", out.toString());
+    assertEquals(2, o2.code());
+    assertTrue(o2.err().contains("a_b-mps.csv"), o2.err());
+  }
+
+  @Test
+  void anOutputFolderThatIsAFileFailsBeforeRunningWithTheReason() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+    // A 60 s scenario: if the check came after the simulation this would take far longer than the limit below.
+    Path f = dir.resolve("long.json");
+    Files.writeString(f, Files.readString(Scenarios.file("stacking-demo.json")).replace("\"durationMs\": 3000", "\"durationMs\": 60000"));
+    long t0 = System.nanoTime();
+    Out o = run("run", f.toString(), "-q", "-o", file.toString());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains(file.toString()) && o.err().contains("not a folder"), o.err());
+    assertTrue(seconds < 10, "the output folder is checked before the simulation (took " + seconds + " s)");
+    Out below = run("run", f.toString(), "-q", "-o", file.resolve("sub").toString());
+    assertEquals(2, below.code());
+    assertTrue(below.err().contains(file.resolve("sub").toString()) && below.err().contains("cannot create output folder"), below.err());
+  }
 }
