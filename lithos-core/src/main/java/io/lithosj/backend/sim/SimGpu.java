@@ -37,7 +37,7 @@ import java.util.Map;
  * All times are ms of virtual time.
  */
 public final class SimGpu implements GpuBackend {
-  private static final int EV_BLOCK_DONE = 0; // payload: the first of a chain of groups ending at one instant (linked by BATCH)
+  private static final int EV_BLOCK_DONE = 0; // payload: the first of a chain of groups ending at one instant (blkBatchNext)
   private static final int EV_ATOM_READY = 1;
   private static final int EV_TIMER = 2;
   private static final int EV_ATOM_SEEN = 3;
@@ -100,16 +100,17 @@ public final class SimGpu implements GpuBackend {
 
   // running block groups, pooled in arrays: blocks of one atom started on one SM at one instant
   // finish together, so they are one record and one event (an exact shortcut, ~blocks-per-SM fewer events)
-  // Each group is one record of BLK_INTS ints, so the fields an event touches share a cache line
-  // (eight parallel arrays cost up to a miss each): count, atom slot (-1 once the group is no longer live),
-  // SM, the SM's list of resident groups (next, prev), the next group of the same completion event
-  // (-1 if last), and the raw bits of the per-block DRAM demand (GB/s).
-  private static final int COUNT = 0, ATOM = 1, SM = 2, NEXT = 3, PREV = 4, BATCH = 5, DEMAND_HI = 6, DEMAND_LO = 7;
-  private static final int BLK_INTS = 8; // = 1 << 3: records are indexed b << 3
-  private int[] blk = new int[4096 * BLK_INTS];
+  private int[] blkCount = new int[4096];
+  private int[] blkAtom = new int[4096];
+  private int[] blkSm = new int[4096];
+  private double[] blkDemand = new double[4096]; // per block of the group
+  private int[] blkNext = new int[4096];           // the groups resident on one SM form a list
+  private int[] blkPrev = new int[4096];
+  private int[] blkBatchNext = new int[4096];     // next group of the same completion event, -1 if last
   private double chainEndMs = Double.NaN;          // the completion chain pushed last: its time,
   private long chainSeq = -1;                      // its queue insertion number,
   private int chainTail = -1;                      // and its last group
+  private boolean[] blkLive = new boolean[4096];
   private int[] freeBlk = new int[4096];
   private int freeBlkCount;
   private int blkHighWater;
@@ -260,8 +261,8 @@ public final class SimGpu implements GpuBackend {
     pending.remove(a);
     int killed = 0;
     for (int b = 0; b < blkHighWater; b++) {
-      if (blk[(b << 3) + ATOM] == a.index) { // a killed group's atom field is -1
-        killed += blk[(b << 3) + COUNT];
+      if (blkLive[b] && blkAtom[b] == a.index) {
+        killed += blkCount[b];
         releaseBlock(b, false); // its completion event is still queued: the slot is reused only after it
       }
     }
@@ -295,7 +296,7 @@ public final class SimGpu implements GpuBackend {
           // come between them in the queue: running them in chain order is the unbatched order
           int b = p;
           while (true) {
-            int next = blk[(b << 3) + BATCH]; // read first: blockDone may reuse b's slot
+            int next = blkBatchNext[b]; // read first: blockDone may reuse b's slot
             blockDone(b);
             if (next < 0) break;
             eventsProcessed++; // counted as before batching, one event per group
@@ -442,13 +443,13 @@ public final class SimGpu implements GpuBackend {
   }
 
   private void blockDone(int b) {
-    if (blk[(b << 3) + ATOM] < 0) { // killed by an abort: this was its last event, so the slot may now be reused
+    if (!blkLive[b]) { // killed by an abort: this was its last event, so the slot may now be reused
       freeBlk[freeBlkCount++] = b;
       return;
     }
-    AtomState a = atoms[blk[(b << 3) + ATOM]];
-    int sm = blk[(b << 3) + SM];
-    int n = blk[(b << 3) + COUNT];
+    AtomState a = atoms[blkAtom[b]];
+    int sm = blkSm[b];
+    int n = blkCount[b];
     releaseBlock(b, true);
     blocksRun += n;
     a.running -= n;
@@ -535,13 +536,14 @@ public final class SimGpu implements GpuBackend {
     a.nextBlock += n;
     a.running += n;
     int b = allocBlock();
-    blk[(b << 3) + COUNT] = n;
-    blk[(b << 3) + ATOM] = a.index;
-    blk[(b << 3) + SM] = sm;
-    setDemand(b, demandAtClock(a));
-    blk[(b << 3) + PREV] = -1;
-    blk[(b << 3) + NEXT] = smFirst[sm];
-    if (smFirst[sm] >= 0) blk[(smFirst[sm] << 3) + PREV] = b;
+    blkCount[b] = n;
+    blkAtom[b] = a.index;
+    blkSm[b] = sm;
+    blkDemand[b] = demandAtClock(a);
+    blkLive[b] = true;
+    blkPrev[b] = -1;
+    blkNext[b] = smFirst[sm];
+    if (smFirst[sm] >= 0) blkPrev[smFirst[sm]] = b;
     smFirst[sm] = b;
     int dom = domainOfSm[sm];
     if (a.residentByDomain[dom] == 0) {
@@ -551,7 +553,7 @@ public final class SimGpu implements GpuBackend {
     a.residentByDomain[dom] += n;
     domainCountChanged(dom, a, n);
     addDomainDemand(dom, n * demandAtClock(a));
-    smBlockDemandGBps[sm] += n * demandOf(b);
+    smBlockDemandGBps[sm] += n * blkDemand[b];
     usedThreads[sm] += n * a.threads;
     usedRegs[sm] += n * a.regs;
     usedSmem[sm] += n * a.smem;
@@ -559,7 +561,7 @@ public final class SimGpu implements GpuBackend {
     int tpc = sm / smsPerTpc;
     if (residentPerTpc[tpc] == 0) busyTpcs++;
     residentPerTpc[tpc] += n;
-    addDemand(sm, n * demandOf(b));
+    addDemand(sm, n * blkDemand[b]);
     if (startedCount == started.length) started = Arrays.copyOf(started, startedCount * 2);
     started[startedCount++] = b;
   }
@@ -574,21 +576,21 @@ public final class SimGpu implements GpuBackend {
     round++;
     for (int i = 0; i < startedCount; i++) {
       int b = started[i];
-      AtomState a = atoms[blk[(b << 3) + ATOM]];
-      int sm = blk[(b << 3) + SM];
+      AtomState a = atoms[blkAtom[b]];
+      int sm = blkSm[b];
       int d = domainOfSm[sm];
       double level = Math.min(smLevel(sm), domainLevel(d));
-      double slowdown = Math.max(1.0, demandOf(b) / level);
+      double slowdown = Math.max(1.0, blkDemand[b] / level);
       double us = blockUsAtClock(a) * slowdown;
       double endMs = now + us / 1000.0;
-      blk[(b << 3) + BATCH] = -1;
+      blkBatchNext[b] = -1;
       // One queue entry for groups ending together: a group joins the chain pushed last when nothing
       // was pushed since and that chain ends later than now (so it is still queued). Unbatched, the two
       // would have been adjacent in the queue (same time, consecutive insertion), so running the
       // chain in order is the unbatched order (see runUntil). This groups SMs in the same state: the
       // blocks one wave's completions start, SM after SM, end together again.
       if (endMs == chainEndMs && endMs > now && events.lastSeq() == chainSeq) {
-        blk[(chainTail << 3) + BATCH] = b;
+        blkBatchNext[chainTail] = b;
       } else {
         events.push(endMs, EV_BLOCK_DONE, b);
         chainEndMs = endMs;
@@ -604,10 +606,10 @@ public final class SimGpu implements GpuBackend {
     smLevelRound[sm] = round;
     if (fits(smBlockDemandGBps[sm], smCapGBps)) return smLevel[sm] = Double.POSITIVE_INFINITY;
     int k = 0;
-    for (int g = smFirst[sm]; g >= 0; g = blk[(g << 3) + NEXT]) {
+    for (int g = smFirst[sm]; g >= 0; g = blkNext[g]) {
       if (k == fillDemand.length) growFill();
-      fillDemand[k] = demandOf(g);
-      fillCount[k++] = blk[(g << 3) + COUNT];
+      fillDemand[k] = blkDemand[g];
+      fillCount[k++] = blkCount[g];
     }
     return smLevel[sm] = waterLevel(smCapGBps, k);
   }
@@ -733,18 +735,16 @@ public final class SimGpu implements GpuBackend {
    * stale event complete whichever group took the slot next.
    */
   private void releaseBlock(int b, boolean freeSlot) {
-    int o = b << 3;
-    int sm = blk[o + SM];
-    AtomState a = atoms[blk[o + ATOM]];
-    int n = blk[o + COUNT];
+    int sm = blkSm[b];
+    AtomState a = atoms[blkAtom[b]];
+    int n = blkCount[b];
     usedThreads[sm] -= n * a.threads;
     usedRegs[sm] -= n * a.regs;
     usedSmem[sm] -= n * a.smem;
     usedBlocks[sm] -= n;
-    addDemand(sm, -n * demandOf(b));
-    int prev = blk[o + PREV], next = blk[o + NEXT];
-    if (prev >= 0) blk[(prev << 3) + NEXT] = next; else smFirst[sm] = next;
-    if (next >= 0) blk[(next << 3) + PREV] = prev;
+    addDemand(sm, -n * blkDemand[b]);
+    if (blkPrev[b] >= 0) blkNext[blkPrev[b]] = blkNext[b]; else smFirst[sm] = blkNext[b];
+    if (blkNext[b] >= 0) blkPrev[blkNext[b]] = blkPrev[b];
     int dom = domainOfSm[sm];
     a.residentByDomain[dom] -= n;
     domainCountChanged(dom, a, -n);
@@ -758,31 +758,26 @@ public final class SimGpu implements GpuBackend {
     } else {
       addDomainDemand(dom, -(n * demandAtClock(a)));
     }
-    smBlockDemandGBps[sm] = smFirst[sm] < 0 ? 0 : smBlockDemandGBps[sm] - n * demandOf(b);
+    smBlockDemandGBps[sm] = smFirst[sm] < 0 ? 0 : smBlockDemandGBps[sm] - n * blkDemand[b];
     int tpc = sm / smsPerTpc;
     residentPerTpc[tpc] -= n;
     if (residentPerTpc[tpc] == 0) busyTpcs--;
-    blk[o + ATOM] = -1; // not live
+    blkLive[b] = false;
     if (freeSlot) freeBlk[freeBlkCount++] = b;
-  }
-
-  private double demandOf(int b) {
-    int o = b << 3;
-    return Double.longBitsToDouble(((long) blk[o + DEMAND_HI] << 32) | (blk[o + DEMAND_LO] & 0xffffffffL));
-  }
-
-  private void setDemand(int b, double gbps) {
-    long bits = Double.doubleToRawLongBits(gbps);
-    int o = b << 3;
-    blk[o + DEMAND_HI] = (int) (bits >>> 32);
-    blk[o + DEMAND_LO] = (int) bits;
   }
 
   private int allocBlock() {
     if (freeBlkCount > 0) return freeBlk[--freeBlkCount];
-    if (blkHighWater == freeBlk.length) {
-      int n = freeBlk.length * 2;
-      blk = Arrays.copyOf(blk, n * BLK_INTS);
+    if (blkHighWater == blkAtom.length) {
+      int n = blkAtom.length * 2;
+      blkCount = Arrays.copyOf(blkCount, n);
+      blkAtom = Arrays.copyOf(blkAtom, n);
+      blkSm = Arrays.copyOf(blkSm, n);
+      blkDemand = Arrays.copyOf(blkDemand, n);
+      blkNext = Arrays.copyOf(blkNext, n);
+      blkPrev = Arrays.copyOf(blkPrev, n);
+      blkBatchNext = Arrays.copyOf(blkBatchNext, n);
+      blkLive = Arrays.copyOf(blkLive, n);
       freeBlk = Arrays.copyOf(freeBlk, n);
     }
     return blkHighWater++;
