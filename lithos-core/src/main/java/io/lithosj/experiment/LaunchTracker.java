@@ -12,13 +12,28 @@ import java.util.Map;
  * A violation is a policy bug and stops the run with the launch and block range named.
  */
 final class LaunchTracker {
+  /**
+   * One launch's blocks. Most launches run as one atom covering all their blocks (every launch
+   * under MPS): that case is a flag, and the two bit sets (allocated and zeroed per launch, which
+   * showed in profiles, issue 19) exist only once an atom covers part of the launch.
+   */
   private static final class State {
-    final BitSet inFlight;
-    final BitSet done;
+    final int blocks;
+    boolean wholeInFlight; // one atom of all the blocks is in flight, and no bit set exists
+    BitSet inFlight;       // null until a partial atom
+    BitSet done;
 
-    State(int blocks) { // sized once: growing them showed in profiles (issue 19)
+    State(int blocks) { this.blocks = blocks; }
+
+    boolean whole(Atom a) { return a.blockLo() == 0 && a.blockHi() == blocks; }
+
+    /** Switches to the bit sets, carrying the whole-launch flag over. */
+    void expand() {
+      if (inFlight != null) return;
       inFlight = new BitSet(blocks);
       done = new BitSet(blocks);
+      if (wholeInFlight) inFlight.set(0, blocks);
+      wholeInFlight = false;
     }
   }
 
@@ -31,6 +46,11 @@ final class LaunchTracker {
 
   void launched(Atom a) {
     State s = state(a);
+    if (s.inFlight == null && !s.wholeInFlight && s.whole(a)) {
+      s.wholeInFlight = true; // nothing in flight or done yet (no bit sets, no flag)
+      return;
+    }
+    s.expand();
     int clash = s.inFlight.nextSetBit(a.blockLo());
     if (clash >= 0 && clash < a.blockHi()) {
       throw new IllegalStateException("atom " + a.id() + " relaunches block " + clash + " of '" + a.kernel().name()
@@ -47,9 +67,14 @@ final class LaunchTracker {
   /** Returns true when this atom completed its launch. */
   boolean finished(Atom a) {
     State s = state(a);
+    blocksCompleted += a.blocks();
+    if (s.wholeInFlight && s.whole(a)) {
+      open.remove(a.launch().id()); // the one whole atom: all blocks done once
+      return true;
+    }
+    s.expand();
     s.inFlight.clear(a.blockLo(), a.blockHi());
     s.done.set(a.blockLo(), a.blockHi());
-    blocksCompleted += a.blocks();
     if (s.done.cardinality() == a.launch().blocks()) {
       open.remove(a.launch().id());
       return true;
@@ -59,7 +84,13 @@ final class LaunchTracker {
 
   /** An aborted atom contributes nothing: its range must be run again. */
   void aborted(Atom a) {
-    state(a).inFlight.clear(a.blockLo(), a.blockHi());
+    State s = state(a);
+    if (s.wholeInFlight && s.whole(a)) {
+      s.wholeInFlight = false;
+      return;
+    }
+    s.expand();
+    s.inFlight.clear(a.blockLo(), a.blockHi());
   }
 
   long blocksCompleted() { return blocksCompleted; }
