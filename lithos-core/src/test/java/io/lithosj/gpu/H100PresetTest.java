@@ -12,15 +12,7 @@ import org.junit.jupiter.api.Test;
 class H100PresetTest {
   @Test
   void presetMatchesTheCommittedCalibration() {
-    Path dir = dir();
-    GpuSpec preset = GpuSpec.H100_SXM;
-    GpuSpec measured = Calibration.calibrated(preset, dir);
-    assertEquals(measured.memBandwidthGBps(), preset.memBandwidthGBps(), 0.1);
-    assertEquals(measured.smBandwidthGBps(), preset.smBandwidthGBps(), 0.1);
-    assertEquals(measured.launchOverheadUs(), preset.launchOverheadUs(), 0.001);
-    assertEquals(measured.power().idleW(), preset.power().idleW(), 0.01);
-    assertEquals(measured.power().maxW(), preset.power().maxW(), 0.01);
-    assertEquals(measured.power().tpcShare(), preset.power().tpcShare(), 0.001);
+    PresetChecks.assertMatchesCalibration(GpuSpec.H100_SXM, dir());
   }
 
   @Test
@@ -43,8 +35,5 @@ class H100PresetTest {
     assertEquals(DispatchModel.CUDA_BACKEND_H100, DispatchModel.forDispatch("cuda-backend", GpuSpec.H100_SXM));
   }
 
-  private static Path dir() {
-    Path dir = Path.of("calibration/h100-sxm");
-    return Files.exists(dir) ? dir : Path.of("../calibration/h100-sxm");
-  }
+  private static Path dir() { return PresetChecks.calibrationDir("h100-sxm"); }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lithosj.backend.DispatchModel;
 import io.lithosj.backend.cuda.Calibration;
 import io.lithosj.experiment.Scenario;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -14,17 +13,10 @@ import org.junit.jupiter.api.Test;
 class H200PresetTest {
   @Test
   void presetMatchesTheCommittedCalibration() {
-    GpuSpec preset = GpuSpec.H200;
     Calibration cal = Calibration.load(dir());
     assertEquals("h200", cal.gpuId());
-    GpuSpec measured = cal.apply(preset);
-    assertEquals(measured.memBandwidthGBps(), preset.memBandwidthGBps(), 0.1);
-    assertEquals(measured.smBandwidthGBps(), preset.smBandwidthGBps(), 0.1);
-    assertEquals(measured.launchOverheadUs(), preset.launchOverheadUs(), 0.001);
-    assertEquals(measured.power().idleW(), preset.power().idleW(), 0.01);
-    assertEquals(measured.power().maxW(), preset.power().maxW(), 0.01);
-    assertEquals(measured.power().tpcShare(), preset.power().tpcShare(), 0.001);
-    assertEquals(preset.smCount(), cal.smCount());
+    PresetChecks.assertMatchesCalibration(GpuSpec.H200, dir());
+    assertEquals(GpuSpec.H200.smCount(), cal.smCount());
   }
 
   @Test
@@ -54,8 +46,5 @@ class H200PresetTest {
     assertEquals(GpuSpec.H200.id(), new Scenario("x", "h100-sxm", null, null, null, null, null, null).withGpu("h200").gpuSpec().id());
   }
 
-  private static Path dir() {
-    Path dir = Path.of("calibration/h200");
-    return Files.exists(dir) ? dir : Path.of("../calibration/h200");
-  }
+  private static Path dir() { return PresetChecks.calibrationDir("h200"); }
 }
