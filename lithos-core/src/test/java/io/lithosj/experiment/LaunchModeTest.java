@@ -173,4 +173,16 @@ class LaunchModeTest {
     double hostBound = 1100 * 100 + 1099 * Launch.QUEUED_STREAM_GAP_US + 7.5 + (4100 - 1100 - Launch.LAUNCH_QUEUE_DEPTH) * 5.0;
     assertEquals(hostBound, bounded, 0.01 * hostBound);
   }
+
+  /** The launch constants are the committed H200 probe's measurements (datasets/launch/), not typed-in guesses. */
+  @Test
+  void launchConstantsAreTheCommittedProbesMeasurements() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.exists(java.nio.file.Path.of("datasets/launch"))
+        ? java.nio.file.Path.of("datasets/launch") : java.nio.file.Path.of("../datasets/launch");
+    com.fasterxml.jackson.databind.JsonNode probe = new com.fasterxml.jackson.databind.ObjectMapper()
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+        .readTree(dir.resolve("h200-launch-probe.json").toFile());
+    assertEquals(probe.path("graph").path("100").path("kernel_gap_us_median").asDouble(), Launch.GRAPH_KERNEL_GAP_US, 0.0005);
+    assertEquals(probe.path("eager_host_us_per_op_median").asDouble(), Launch.DEFAULT_EAGER_HOST_US, 0.005);
+  }
 }
