@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -181,9 +180,9 @@ final class BenchCommand implements Callable<Integer> {
     out.put("figures", figures);
     if (mem != null) out.put("memory", mem);
     try {
-      Files.writeString(jsonOut, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + jsonOut, e);
+      io.lithosj.output.SafeOutput.write(jsonOut, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -47,8 +47,6 @@ final class KernelIssuer {
     this.launchOverheadUs = launchOverheadUs;
   }
 
-  Launch launch() { return launch; }
-
   /** A request (iteration) starts being issued now: its host thread begins with kernel 0. */
   void startRequest(double nowMs) {
     requestStartMs = nowMs;

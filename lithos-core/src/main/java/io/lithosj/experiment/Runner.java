@@ -133,13 +133,13 @@ public final class Runner implements PolicyContext, AtomListener {
     double bound = r.boundUs.getTotalCount() > 0 ? r.boundUs.getValueAtPercentile(99) / 1000.0 : Double.NaN;
     return new TenantMetrics(r.spec.name(), r.spec.priority(),
         r.spec.workload() instanceof Workload.Inference ? "inference" : "training", arrived, r.completed, unfinished,
-        r.backlogAtWindowStart, r.backlogAtEnd, stable, thr,
+        stable, thr,
         any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(90) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(99.9) / 1000.0 : Double.NaN,
         any ? h.getMean() / 1000.0 : Double.NaN,
-        stable && any ? h.getValueAtPercentile(99) / 1000.0 : bound,
+        any ? h.getValueAtPercentile(99) / 1000.0 : bound,
         slo, att, r.completedWithinSlo / (measuredMs / 1000.0));
   }
 

@@ -29,15 +29,13 @@ import io.lithosj.workload.Priority;
  * @param arrived           requests (iterations) that arrived (started) in the measured window
  * @param completed         of those, finished before the run's end: the latency samples
  * @param unfinished        {@code arrived - completed}: queued or running at the end
- * @param backlogStart      requests queued or in service when the measured window began
- * @param backlogEnd        requests queued or in service at the end
  * @param stable            the verdict of the rule above
  * @param throughputPerSec  requests (inference) or iterations (training) completed per second
  * @param sloAttainment     share of the window's arrivals that completed within the SLO; NaN without an SLO
  * @param goodputPerSec     requests per second completed within the SLO; without an SLO every completed request counts
  */
 public record TenantMetrics(String tenant, Priority priority, String kind, long arrived, long completed, long unfinished,
-                            long backlogStart, long backlogEnd, boolean stable, double throughputPerSec,
+                            boolean stable, double throughputPerSec,
                             double p50Ms, double p90Ms, double p99Ms, double p999Ms, double meanMs,
                             double p99LowerBoundMs, double sloMs, double sloAttainment, double goodputPerSec) {
 

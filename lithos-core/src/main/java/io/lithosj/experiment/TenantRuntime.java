@@ -42,7 +42,6 @@ final class TenantRuntime {
   Histogram boundUs;
   long completed;          // arrived in the window and finished
   long completedWithinSlo;
-  long arrived;            // every arrival, warm-up included
   long arrivedInWindow;    // arrivals at or after the warm-up
   long unfinishedInWindow; // set by recordUnfinished
   long backlogAtWindowStart = -1;
@@ -99,7 +98,6 @@ final class TenantRuntime {
   }
 
   private void arrive() {
-    arrived++;
     if (clock.nowMs() >= warmupMs) arrivedInWindow++;
     queue.add(clock.nowMs());
     if (!busy) startNext();
@@ -145,7 +143,6 @@ final class TenantRuntime {
     boolean closedLoop = !(spec.workload() instanceof Workload.Inference inf)
         || inf.arrivals() instanceof Arrivals.ClosedLoop;
     if (closedLoop) {
-      arrived++;
       if (now >= warmupMs) arrivedInWindow++;
       queue.add(now);
     }

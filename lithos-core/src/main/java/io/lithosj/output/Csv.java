@@ -51,9 +51,6 @@ public final class Csv {
     return w.toString();
   }
 
-  /** One CSV line of these fields. */
-  public static String row(List<String> fields) { return row(fields.toArray(String[]::new)); }
-
   /**
    * One record and its 1-based line for error messages: the parser's line count, exact for records on one
    * line (every file this toolkit writes with ordinary names), approximate after a quoted line break.

@@ -11,8 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -58,12 +56,6 @@ public final class SafeOutput {
       throw new IllegalArgumentException("two outputs would write the same file " + file + ": " + before + " and " + owner
           + " (file names keep [A-Za-z0-9._+-] of the scenario name and replace the rest with '_'; rename one scenario)");
     }
-  }
-
-  /** Fails if two of these (owner -> file) collide. */
-  public static void checkDistinct(Collection<Map.Entry<String, Path>> owned) {
-    Map<Path, String> seen = new HashMap<>();
-    for (Map.Entry<String, Path> e : owned) checkDistinct(seen, e.getValue(), e.getKey());
   }
 
   /**

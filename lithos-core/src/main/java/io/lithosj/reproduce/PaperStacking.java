@@ -4,7 +4,6 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.stats.Stats;
-import io.lithosj.workload.Priority;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -314,5 +313,4 @@ final class PaperStacking {
     return out;
   }
 
-  static boolean isHp(Scenario.TenantConfig t) { return t.priority() == Priority.HP; }
 }

@@ -31,7 +31,6 @@ public final class Stats {
 
   /** A mean over independent runs (seeds) with its 95% interval; {@code n} values, NaN ones left out. */
   public record Interval(double mean, double low, double high, int n) {
-    public boolean isFinite() { return Double.isFinite(mean); }
   }
 
   /**

@@ -22,7 +22,7 @@ public final class Stability {
   /** The rule for one inference tenant of a run. */
   public static boolean stable(RunResult run, String tenant) {
     TenantMetrics m = run.tenant(tenant);
-    return stable(m.completed(), m.unfinished());
+    return m.completed() > 0 && m.unfinishedShare() <= MAX_UNFINISHED_SHARE;
   }
 
   /** {@code unfinished} of the {@code completed + unfinished} requests that arrived in the window. */

@@ -285,12 +285,8 @@ public final class Validation {
 
   /** HP tenants at the real arrival rate (Poisson), in place of the file's {@code load}. */
   static Scenario withRates(Scenario s, Map<String, Double> rate) {
-    return editTenants(s, (name, t) -> {
-      if (!rate.containsKey(name)) return;
-      t.remove("load");
-      t.put("arrivals", "poisson");
-      t.put("ratePerSec", rate.get(name));
-    });
+    for (Map.Entry<String, Double> e : rate.entrySet()) s = s.withArrivals(e.getKey(), "poisson", e.getValue());
+    return s;
   }
 
   /** TPC quotas = the real green contexts' SM counts / 2 (an SM pair is a TPC); every run of the pair must agree. */

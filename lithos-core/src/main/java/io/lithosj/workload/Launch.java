@@ -1,6 +1,5 @@
 package io.lithosj.workload;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -105,12 +104,6 @@ public record Launch(Mode mode, double hostLaunchUs) {
    * tenant sees, and {@code launchOverheadUs} the GPU's launch latency (launch to first block).
    * The same recurrence the runner applies event by event.
    */
-  public double soloRequestUs(List<Double> kernelUs, double launchOverheadUs) {
-    double[] d = new double[kernelUs.size()];
-    for (int i = 0; i < d.length; i++) d[i] = kernelUs.get(i);
-    return soloRequestUs(d, launchOverheadUs);
-  }
-
   public double soloRequestUs(double[] kernelUs, double launchOverheadUs) {
     int n = kernelUs.length;
     if (mode == Mode.GRAPH) {

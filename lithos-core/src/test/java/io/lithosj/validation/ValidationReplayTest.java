@@ -64,6 +64,6 @@ class ValidationReplayTest {
       assertEquals(w.modeledStable(), g.modeledStable(), at + " modeled_stable");
     }
     assertEquals(wantMet, r.met(), "cells meeting the rule");
-    assertTrue(ValidationReport.toMarkdown(r).contains("**" + r.met() + " of " + r.cells().size() + " cells meet the rule.**"));
+    assertTrue(ValidationReport.toMarkdown(r).contains("**" + wantMet + " of " + r.cells().size() + " cells meet the rule.**"));
   }
 }

@@ -218,7 +218,7 @@ public final class ModelZoo {
    * steps share the same {@link Kernel} instances, so a request costs one list, not 128 copies.
    */
   public List<Kernel> llmRequest(String name, int batchSize, int decodeSteps) {
-    if (decodeSteps < 0) throw new IllegalArgumentException("decodeSteps must be > 0, was " + decodeSteps);
+    if (decodeSteps < 0) throw new IllegalArgumentException("decodeSteps must be >= 0 (0 = the trace's request_decode_steps), was " + decodeSteps);
     ZooModel prefill = select("inference", name + "-prefill", 0);
     ZooModel decode = select("inference", name + "-decode", batchSize);
     int steps = decodeSteps > 0 ? decodeSteps : Integer.parseInt(decode.meta().getOrDefault("request_decode_steps", "0"));
