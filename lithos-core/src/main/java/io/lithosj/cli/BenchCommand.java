@@ -121,8 +121,10 @@ final class BenchCommand implements Callable<Integer> {
       }
       double ratio = f.gpuSecPerCpuSec / b.path("gpuSecPerCpuSec").asDouble();
       if (b.path("events").asLong() != f.events || b.path("blocks").asLong() != f.blocks) {
-        System.out.printf(Locale.ROOT, "  %-36s (the run differs from the baseline's: %d events %d blocks there)%n", f.scenarioCase,
-            b.path("events").asLong(), b.path("blocks").asLong());
+        // other work than the baseline's (the model or the workload changed since): no speed ratio
+        System.out.printf(Locale.ROOT, "  %-36s the run differs from the baseline's (%d events %d blocks there): not compared%n",
+            f.scenarioCase, b.path("events").asLong(), b.path("blocks").asLong());
+        continue;
       }
       System.out.printf(Locale.ROOT, "  %-36s %.3f GPU-s/CPU-s there, %.2fx now%n", f.scenarioCase, b.path("gpuSecPerCpuSec").asDouble(), ratio);
       logSum += Math.log(ratio);

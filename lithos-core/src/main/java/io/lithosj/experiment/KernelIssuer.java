@@ -38,6 +38,18 @@ final class KernelIssuer {
   private TpcSet lastMask;
 
   /**
+   * Whether a graph-launched kernel whose TPC mask differs from the previous kernel's pays a
+   * subgraph re-instantiation ({@link Launch#SUBGRAPH_US}): a graph instance keeps the mask of its
+   * first launch ([peer] in PAPER.md). Off by default: an implementation that keeps one instantiated
+   * subgraph per mask it has used pays it only once per mask, and the paper does not say which
+   * LithOS does. On ({@code -Dlithos.graphReinstantiateOnMaskChange=true}), every mask change under
+   * TPC stealing costs it: measured on the modeled A100 (ResNet-50 b1 at 228/s beside VGG-19
+   * training, LithOS), HP p99 81 ms and unstable instead of 11 ms, because its ~8 us kernels each
+   * pay 10.5 us.
+   */
+  static final boolean REINSTANTIATE_ON_MASK_CHANGE = Boolean.getBoolean("lithos.graphReinstantiateOnMaskChange");
+
+  /**
    * @param ownLaunches       every atom is a separate launch with the GPU's own overhead
    * @param launchOverheadUs  the GPU's launch latency (launch to first block)
    */
@@ -80,18 +92,6 @@ final class KernelIssuer {
   void completed(int k, double nowMs) { completeMs[k % completeMs.length] = nowMs; }
 
   /** How long {@code atom}, launched now, waits before its first block may start, µs. */
-  /**
-   * Whether a graph-launched kernel whose TPC mask differs from the previous kernel's pays a
-   * subgraph re-instantiation ({@link Launch#SUBGRAPH_US}): a graph instance keeps the mask of its
-   * first launch ([peer] in PAPER.md). Off by default: an implementation that keeps one instantiated
-   * subgraph per mask it has used pays it only once per mask, and the paper does not say which
-   * LithOS does. On ({@code -Dlithos.graphReinstantiateOnMaskChange=true}), every mask change under
-   * TPC stealing costs it: measured on the modeled A100 (ResNet-50 b1 at 228/s beside VGG-19
-   * training, LithOS), HP p99 81 ms and unstable instead of 11 ms, because its ~8 us kernels each
-   * pay 10.5 us.
-   */
-  static final boolean REINSTANTIATE_ON_MASK_CHANGE = Boolean.getBoolean("lithos.graphReinstantiateOnMaskChange");
-
   double atomWaitUs(Atom atom, double nowMs) {
     if (ownLaunches || atom.launch().id() != launchId) return launchOverheadUs;
     boolean first = atomsOfLaunch++ == 0;
