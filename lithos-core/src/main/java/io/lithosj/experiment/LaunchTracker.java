@@ -2,9 +2,8 @@ package io.lithosj.experiment;
 
 import io.lithosj.kernel.Atom;
 import io.lithosj.kernel.KernelLaunch;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Checks what every policy must guarantee: atoms in flight never overlap, every block of a
@@ -37,7 +36,7 @@ final class LaunchTracker {
     }
   }
 
-  private final Map<Long, State> open = new HashMap<>();
+  private final Long2ObjectOpenHashMap<State> open = new Long2ObjectOpenHashMap<>(); // by launch id, unboxed
   private long blocksCompleted;
 
   void submitted(KernelLaunch k) {

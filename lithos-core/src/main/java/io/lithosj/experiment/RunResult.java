@@ -57,6 +57,7 @@ public record RunResult(String scenario, String policy, String gpu, String backe
         LongColumn.create("unfinished", tenants.stream().mapToLong(TenantMetrics::unfinished).toArray()),
         StringColumn.create("queue", tenants.stream().map(x -> x.stable() ? "stable" : "unstable")),
         dbl("throughputPerSec", tenants.stream().mapToDouble(TenantMetrics::throughputPerSec).toArray()),
+        dbl("progressPerSec", tenants.stream().mapToDouble(TenantMetrics::progressPerSec).toArray()),
         dbl("p50Ms", tenants.stream().mapToDouble(TenantMetrics::p50Ms).toArray()),
         dbl("p90Ms", tenants.stream().mapToDouble(TenantMetrics::p90Ms).toArray()),
         dbl("p99Ms", tenants.stream().mapToDouble(TenantMetrics::p99Ms).toArray()),
@@ -77,12 +78,12 @@ public record RunResult(String scenario, String policy, String gpu, String backe
   /** CSV (RFC 4180: a field is quoted only if it holds , " or a line break) with fixed formatting so two identical runs give byte-identical files. */
   public String toCsv() {
     StringBuilder sb = new StringBuilder(
-        "scenario,policy,gpu,backend,seed,tenant,class,kind,arrived,completed,unfinished,queue,throughputPerSec,"
+        "scenario,policy,gpu,backend,seed,tenant,class,kind,arrived,completed,unfinished,queue,throughputPerSec,progressPerSec,"
             + "p50Ms,p90Ms,p99Ms,p999Ms,meanMs,p99LowerBoundMs,sloMs,sloAttainment,goodputPerSec,tpcUtilization,energyJ,avgPowerW\n");
     for (TenantMetrics m : tenants) {
       sb.append(Csv.row(scenario, policy, gpu, backend, Long.toString(seed), m.tenant(), m.priority().name(),
           m.kind(), Long.toString(m.arrived()), Long.toString(m.completed()), Long.toString(m.unfinished()),
-          m.stable() ? "stable" : "unstable", f(m.throughputPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
+          m.stable() ? "stable" : "unstable", f(m.throughputPerSec()), f(m.progressPerSec()), f(m.p50Ms()), f(m.p90Ms()), f(m.p99Ms()),
           f(m.p999Ms()), f(m.meanMs()), f(m.p99LowerBoundMs()), f(m.sloMs()), f(m.sloAttainment()), f(m.goodputPerSec()), f(tpcUtilization),
           f(energyJ), f(avgPowerW)));
     }

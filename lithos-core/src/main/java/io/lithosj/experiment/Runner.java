@@ -78,7 +78,7 @@ public final class Runner implements PolicyContext, AtomListener {
     // the CUDA backend (and the modeled GPU with its dispatch) launches every atom itself
     boolean ownLaunches = gpu instanceof CudaBackend || !scenario.dispatchModel().equals(DispatchModel.HARDWARE);
     for (int i = 0; i < tenants.size(); i++) {
-      runtimes.add(new TenantRuntime(i, tenants.get(i), new TenantRuntime.Clock() {
+      runtimes.add(new TenantRuntime(i, tenants.get(i), gpu.spec(), new TenantRuntime.Clock() {
         @Override public double nowMs() { return gpu.nowMs(); }
         @Override public void at(double ms, Runnable r) { gpu.at(ms, r); }
       }, this::submit, scenario.seedOrDefault(), warmup, () -> nextLaunchId++,
@@ -104,11 +104,13 @@ public final class Runner implements PolicyContext, AtomListener {
       runtimes.forEach(TenantRuntime::markWindowStart);
     }
     Telemetry tel = gpu.telemetry();
+    runtimes.forEach(r -> r.closeWindow(end));
+    double stopMs = drain(end, end + scenario.drainMsOrDefault());
     double measuredMs = end - warmup;
     List<TenantMetrics> metrics = new ArrayList<>();
     Map<String, Histogram> hists = new LinkedHashMap<>();
     for (TenantRuntime r : runtimes) {
-      r.recordUnfinished(end);
+      r.recordUnfinished(stopMs);
       metrics.add(metrics(r, measuredMs));
       hists.put(r.spec.name(), r.latencyUs);
     }
@@ -120,11 +122,26 @@ public final class Runner implements PolicyContext, AtomListener {
         gpu instanceof CudaBackend c ? c.stats() : Map.of());
   }
 
+  /** Step of the drain: it stops at most this long after the last window request it waited for finished. */
+  static final double DRAIN_STEP_MS = 2.0;
+
+  /** Runs on past the window (every tenant still working) while a tenant wants its window's requests drained; returns the stop time. */
+  private double drain(double fromMs, double limitMs) {
+    double t = fromMs;
+    while (t < limitMs) {
+      double now = t;
+      if (runtimes.stream().noneMatch(r -> r.wantsDrain(now))) break;
+      t = Math.min(limitMs, t + DRAIN_STEP_MS);
+      gpu.runUntil(t);
+    }
+    return t;
+  }
+
   /** The tenant's metrics over the window; see {@link TenantMetrics} for the stability rule. */
   static TenantMetrics metrics(TenantRuntime r, double measuredMs) {
     long arrived = r.arrivedInWindow;
     long unfinished = r.unfinishedInWindow;
-    boolean stable = TenantMetrics.isStable(r.openLoop(), arrived, unfinished, r.backlogAtWindowStart, r.backlogAtEnd);
+    boolean stable = r.stableAtClose;
     Histogram h = r.latencyUs;
     boolean any = stable && h.getTotalCount() > 0;
     double thr = r.completed / (measuredMs / 1000.0);
@@ -133,7 +150,7 @@ public final class Runner implements PolicyContext, AtomListener {
     double bound = r.boundUs.getTotalCount() > 0 ? r.boundUs.getValueAtPercentile(99) / 1000.0 : Double.NaN;
     return new TenantMetrics(r.spec.name(), r.spec.priority(),
         r.spec.workload() instanceof Workload.Inference ? "inference" : "training", arrived, r.completed, unfinished,
-        stable, thr,
+        stable, thr, r.workDoneUs / r.requestWorkUs / (measuredMs / 1000.0),
         any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(90) / 1000.0 : Double.NaN,
         any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,

@@ -24,7 +24,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                        PolicyConfig policy, List<TenantConfig> tenants,
-                       Map<String, Map<String, Object>> perPolicy, String dispatch) {
+                       Map<String, Map<String, Object>> perPolicy, String dispatch, Double drainMs) {
 
   /**
    * {@code perPolicy}: parameters for each policy in this scenario, applied whichever policy is
@@ -35,15 +35,30 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * <p>{@code dispatch}: {@code hardware} (default) or {@code cuda-backend}; the modeled GPU then
    * also charges the host costs of dispatch measured for the CUDA backend ({@link DispatchModel}), and
    * {@code load} accounts for them, so modeled and real runs of one file offer the same load.
+   *
+   * <p>{@code drainMs} (default 0): after {@code durationMs} the run goes on for up to this long,
+   * every tenant still working (later arrivals are served but not measured), until each stable
+   * open-loop tenant's requests that arrived in the window have finished or can no longer meet
+   * its SLO (then they stay unfinished: a miss either way). Without it a request
+   * still running at the end is unfinished, never a latency sample, so a service whose requests
+   * are long against the window (a 1 s LLM generation in a 1 s run) would yield no sample at all.
+   * Stability, utilisation, energy and a closed loop's throughput stay those of the window itself;
+   * an open-loop service's throughput is its window's requests served (drained ones included) per
+   * second of the window.
    */
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                  PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy, String dispatch) {
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, null);
+  }
+
+  public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, null, null);
   }
 
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null, null, null);
   }
 
   public static final double DEFAULT_DURATION_MS = 2000;
@@ -138,6 +153,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   }
   public double durationMsOrDefault() { return durationMs == null ? DEFAULT_DURATION_MS : durationMs; }
   public double warmupMsOrDefault() { return warmupMs == null ? durationMsOrDefault() * 0.1 : warmupMs; }
+  public double drainMsOrDefault() { return drainMs == null ? 0 : drainMs; }
   public long seedOrDefault() { return seed == null ? DEFAULT_SEED : seed; }
   public String policyName() { return policy == null ? "mps" : policy.name(); }
   /** The chosen policy's parameters: this scenario's {@code perPolicy} entry, overridden by {@code policy.params}. */
@@ -152,32 +168,36 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withPolicy(String policyName) { return withPolicy(policyName, Map.of()); }
 
   public Scenario withPolicy(String policyName, Map<String, Object> params) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy, dispatch);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy, dispatch, drainMs);
   }
 
-  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy, dispatch); }
+  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy, dispatch, drainMs); }
   /**
    * The same scenario on another GPU. TPC quotas keep their share of the GPU (rounded down), so a
    * file written for the H100's 66 TPCs runs on the A100's 54.
    */
   public Scenario withGpu(String g) {
     int from = gpuSpec().tpcCount();
-    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch);
+    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs);
     int to = moved.gpuSpec().tpcCount();
     if (from == to || tenants == null) return moved;
     return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
             c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load(), c.decodeSteps(), c.launch(), c.hostLaunchUs())).toList());
   }
-  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
-  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch); }
+  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs); }
+  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs); }
+
+  public Scenario withDrainMs(double d) {
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, d);
+  }
 
   public Scenario withDurationMs(double d, double w) {
-    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy, dispatch);
+    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy, dispatch, drainMs);
   }
 
   public Scenario withTenants(List<TenantConfig> t) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy, dispatch);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy, dispatch, drainMs);
   }
 
   /**
@@ -234,6 +254,9 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     double w = warmupMsOrDefault();
     if (!(w >= 0) || w >= durationMsOrDefault()) {
       throw new ScenarioException("warmupMs", "must be >= 0 and below durationMs (" + durationMsOrDefault() + "), was " + w);
+    }
+    if (!(drainMsOrDefault() >= 0) || !Double.isFinite(drainMsOrDefault())) {
+      throw new ScenarioException("drainMs", "must be >= 0, was " + drainMs);
     }
     if (policy == null || policy.name() == null) throw new ScenarioException("policy.name", "missing (known: " + Policies.names() + ")");
     if (!Policies.names().contains(policy.name())) {

@@ -3,16 +3,18 @@ package io.lithosj.experiment;
 import io.lithosj.workload.Priority;
 
 /**
- * One tenant's results over the measured window (after warm-up). Only requests (iterations) that
- * arrived in the window and finished before the run's end are latency samples; the others are
- * counted as {@code unfinished}, never recorded as latencies.
+ * One tenant's results over the measured window (after warm-up, up to {@code durationMs}). Only
+ * requests (iterations) that arrived in the window and finished before the run stopped are latency
+ * samples; the others are counted as {@code unfinished}, never recorded as latencies. The run stops
+ * at the window's end, or later when the scenario lets it drain ({@code drainMs}: the window's
+ * requests of stable services may finish, nothing that arrives after the window is measured).
  *
  * <p><b>Stability rule</b> (open-loop tenants, i.e. Poisson or trace arrivals): the tenant is
  * <em>unstable</em> when its queue cannot keep up, i.e. all three of
  * <ul>
- *   <li>at least {@value #MIN_UNFINISHED} of its measured-window requests are unfinished at the end,</li>
+ *   <li>at least {@value #MIN_UNFINISHED} of its measured-window requests are unfinished at the window's end,</li>
  *   <li>the unfinished share {@code unfinished / arrived} is above {@value #MAX_UNFINISHED_SHARE}, and</li>
- *   <li>its backlog (queued + in service) at the end is larger than at the start of the window.</li>
+ *   <li>its backlog (queued + in service) at the window's end is larger than at its start.</li>
  * </ul>
  * A stable queue ends a run with a backlog that does not depend on the run length, so its share
  * of unfinished requests falls as the run grows; an unstable queue keeps a growing share (1 -
@@ -28,14 +30,19 @@ import io.lithosj.workload.Priority;
  *
  * @param arrived           requests (iterations) that arrived (started) in the measured window
  * @param completed         of those, finished before the run's end: the latency samples
- * @param unfinished        {@code arrived - completed}: queued or running at the end
+ * @param unfinished        {@code arrived - completed}: queued or running when the run stopped
  * @param stable            the verdict of the rule above
  * @param throughputPerSec  requests (inference) or iterations (training) completed per second
+ * @param progressPerSec    the same counting partial requests (iterations): the window's completed kernels'
+ *                          latency alone on the whole GPU, over a whole request's, per second. A throughput
+ *                          that does not round to whole requests, for requests long against the window
+ *                          (an LLM generation, a Llama fine-tuning step); the real harness counts a GPT-J
+ *                          request's prefill and decode steps the same way
  * @param sloAttainment     share of the window's arrivals that completed within the SLO; NaN without an SLO
  * @param goodputPerSec     requests per second completed within the SLO; without an SLO every completed request counts
  */
 public record TenantMetrics(String tenant, Priority priority, String kind, long arrived, long completed, long unfinished,
-                            boolean stable, double throughputPerSec,
+                            boolean stable, double throughputPerSec, double progressPerSec,
                             double p50Ms, double p90Ms, double p99Ms, double p999Ms, double meanMs,
                             double p99LowerBoundMs, double sloMs, double sloAttainment, double goodputPerSec) {
 

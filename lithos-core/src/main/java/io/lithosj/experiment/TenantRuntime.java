@@ -1,12 +1,15 @@
 package io.lithosj.experiment;
 
+import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.KernelLaunch;
 import io.lithosj.workload.Arrivals;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -29,6 +32,9 @@ final class TenantRuntime {
   private final Consumer<KernelLaunch> submit;
   private final SplittableRandom rng;
   private final double warmupMs;
+  private double windowEndMs = Double.POSITIVE_INFINITY; // set by closeWindow
+  private final double[] kernelWorkUs; // each kernel's latency alone on the whole GPU: its share of the work
+  final double requestWorkUs;          // a whole request's (iteration's) work
   private final ArrayDeque<Double> queue = new ArrayDeque<>(); // arrival times
   private final LaunchIds ids;
   final KernelIssuer issuer;
@@ -46,10 +52,14 @@ final class TenantRuntime {
   long unfinishedInWindow; // set by recordUnfinished
   long backlogAtWindowStart = -1;
   long backlogAtEnd;
+  boolean stableAtClose = true;
+  private double lastWindowArrivalMs = Double.NEGATIVE_INFINITY;
+  /** Alone-equivalent GPU time of the kernels completed in the window (partial requests count). */
+  double workDoneUs;
 
   interface LaunchIds { long next(); }
 
-  TenantRuntime(int index, TenantSpec spec, Clock clock, Consumer<KernelLaunch> submit, long seed,
+  TenantRuntime(int index, TenantSpec spec, GpuSpec gpu, Clock clock, Consumer<KernelLaunch> submit, long seed,
                 double warmupMs, LaunchIds ids, KernelIssuer issuer) {
     this.index = index;
     this.spec = spec;
@@ -60,6 +70,14 @@ final class TenantRuntime {
     this.warmupMs = warmupMs;
     this.ids = ids;
     this.issuer = issuer;
+    this.kernelWorkUs = new double[kernels.size()];
+    Map<Kernel, Double> alone = new IdentityHashMap<>(); // an LLM request repeats its decode step's kernel instances
+    double sum = 0;
+    for (int k = 0; k < kernelWorkUs.length; k++) {
+      kernelWorkUs[k] = alone.computeIfAbsent(kernels.get(k), x -> x.idealLatencyUs(gpu, gpu.tpcCount()));
+      sum += kernelWorkUs[k];
+    }
+    this.requestWorkUs = sum;
   }
 
   /**
@@ -97,8 +115,13 @@ final class TenantRuntime {
     });
   }
 
+  private boolean inWindow(double ms) { return ms >= warmupMs && ms < windowEndMs; }
+
   private void arrive() {
-    if (clock.nowMs() >= warmupMs) arrivedInWindow++;
+    if (inWindow(clock.nowMs())) {
+      arrivedInWindow++;
+      lastWindowArrivalMs = clock.nowMs();
+    }
     queue.add(clock.nowMs());
     if (!busy) startNext();
   }
@@ -132,7 +155,9 @@ final class TenantRuntime {
 
   /** The runner calls this when a launch of this tenant completed. */
   void launchDone() {
-    issuer.completed(nextKernel, clock.nowMs());
+    double doneMs = clock.nowMs();
+    if (doneMs >= warmupMs && doneMs <= windowEndMs) workDoneUs += kernelWorkUs[nextKernel];
+    issuer.completed(nextKernel, doneMs);
     nextKernel++;
     if (nextKernel < kernels.size()) {
       submitKernel();
@@ -143,14 +168,15 @@ final class TenantRuntime {
     boolean closedLoop = !(spec.workload() instanceof Workload.Inference inf)
         || inf.arrivals() instanceof Arrivals.ClosedLoop;
     if (closedLoop) {
-      if (now >= warmupMs) arrivedInWindow++;
+      if (inWindow(now)) arrivedInWindow++;
       queue.add(now);
     }
     startNext();
   }
 
   private void record(double arrivalMs, double endMs) {
-    if (arrivalMs < warmupMs) return;
+    if (!inWindow(arrivalMs)) return;
+    if (!openLoop() && endMs > windowEndMs) return; // a closed loop's throughput is the window's own
     double ms = endMs - arrivalMs;
     latencyUs.recordValue(Math.max(1, Math.round(ms * 1000.0)));
     completed++;
@@ -163,6 +189,29 @@ final class TenantRuntime {
   /** The runner calls this when the measured window begins (at the end of the warm-up). */
   void markWindowStart() { backlogAtWindowStart = backlog(); }
 
+  /**
+   * The measured window ends now: later arrivals are not measured, and the stability verdict
+   * ({@link TenantMetrics#isStable}) is taken on the window's own counts, before any drain.
+   */
+  void closeWindow(double endMs) {
+    windowEndMs = endMs;
+    backlogAtEnd = backlog();
+    if (backlogAtWindowStart < 0) backlogAtWindowStart = 0;
+    stableAtClose = TenantMetrics.isStable(openLoop(), arrivedInWindow, arrivedInWindow - completed, backlogAtWindowStart, backlogAtEnd);
+  }
+
+  /**
+   * A stable open-loop tenant with requests of the window still queued or running that can still
+   * meet its SLO: the run drains them. FIFO: the pending ones are the newest, and the window's last
+   * arrival has the latest deadline; once it passed, every pending request has missed the SLO and
+   * waiting longer would only refine latencies already counted as misses (they stay unfinished).
+   * Without an SLO the drain waits for them all (up to the scenario's {@code drainMs}).
+   */
+  boolean wantsDrain(double nowMs) {
+    if (!openLoop() || !stableAtClose || completed >= arrivedInWindow) return false;
+    return spec.sloMs() <= 0 || nowMs < lastWindowArrivalMs + spec.sloMs();
+  }
+
   boolean openLoop() {
     return spec.workload() instanceof Workload.Inference inf && !(inf.arrivals() instanceof Arrivals.ClosedLoop);
   }
@@ -173,16 +222,15 @@ final class TenantRuntime {
    * its age so far (its latency is at least that).
    */
   void recordUnfinished(double endMs) {
-    backlogAtEnd = backlog();
-    if (backlogAtWindowStart < 0) backlogAtWindowStart = 0;
+    if (windowEndMs == Double.POSITIVE_INFINITY) closeWindow(endMs);
     boundUs = latencyUs.copy();
     long n = 0;
-    if (busy && currentArrivalMs >= warmupMs) {
+    if (busy && inWindow(currentArrivalMs)) {
       boundUs.recordValue(Math.max(1, Math.round((endMs - currentArrivalMs) * 1000.0)));
       n++;
     }
     for (double a : queue) {
-      if (a >= warmupMs) {
+      if (inWindow(a)) {
         boundUs.recordValue(Math.max(1, Math.round((endMs - a) * 1000.0)));
         n++;
       }

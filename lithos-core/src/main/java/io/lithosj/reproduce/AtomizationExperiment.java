@@ -75,7 +75,7 @@ final class AtomizationExperiment {
     DoubleColumn hi = DoubleColumn.create("hpP95High95");
     DoubleColumn overAlone = DoubleColumn.create("hpP95OverAlone");
     IntColumn unstable = IntColumn.create("unstableRuns");
-    DoubleColumn beThr = DoubleColumn.create("beThroughputPerSec");
+    DoubleColumn beThr = DoubleColumn.create("beProgressPerSec");
     Map<String, List<Charts.Bar>> lines = new LinkedHashMap<>();
     variants.forEach(v -> lines.put(v.label(), new ArrayList<>()));
     DoubleColumn ratioLo = DoubleColumn.create("overAloneLow95");
@@ -93,7 +93,7 @@ final class AtomizationExperiment {
           // P95 of the finished requests; an unstable queue has none (its percentiles depend on the run length)
           p[k] = hp.stable() ? r.latencyHistograms().get("hp").getValueAtPercentile(95) / 1000.0 : Double.NaN;
           if (!hp.stable()) bad++;
-          thr[k] = v.alone() ? Double.NaN : r.tenant("be").throughputPerSec();
+          thr[k] = v.alone() ? Double.NaN : r.tenant("be").progressPerSec(); // partial iterations count
         }
         if (v.alone()) alone = p;
         // paired by seed: the same HP arrivals with and without the BE, so the ratio's spread is the BE's effect

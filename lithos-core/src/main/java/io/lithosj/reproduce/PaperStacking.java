@@ -27,8 +27,9 @@ import tech.tablesaw.api.Table;
  *   <li><b>aggregate</b>: the sum over tenants of each one's normalised service: an open-loop
  *       service's goodput (inference stacking: requests within the SLO, the SOSP paper's goodput)
  *       or throughput (hybrid) per request that arrived in the window (1 when none arrived), plus
- *       a closed-loop tenant's throughput over its throughput alone (3 = every tenant served as
- *       alone).</li>
+ *       a closed-loop tenant's progress over its progress alone ({@link TenantMetrics#progressPerSec}:
+ *       partial requests or iterations count, so a 1 s LLM request or a 0.6 s fine-tuning step in a
+ *       0.75 s window is not rounded to 0 or 1; 3 = every tenant served as alone).</li>
  * </ul>
  * Per seed, a policy's tail over the cases is their geometric mean; the headline ratios are
  * formed per seed and summarised as mean and 95% interval over the seeds.
@@ -49,7 +50,7 @@ final class PaperStacking {
       return tailMs(c, p, s) / solo[c][s].get(cases.get(c).tailTenant()).p99OrBoundMs();
     }
 
-    /** Σ over tenants of goodput (or throughput) / offered load, and closed-loop throughput / alone. */
+    /** Σ over tenants of goodput (or throughput) per arrived request, and closed-loop progress / alone. */
     double aggregate(int c, int p, int s) {
       double sum = 0;
       for (TenantMetrics m : runs[c][p][s].tenants()) sum += normalized(c, s, m);
@@ -64,8 +65,8 @@ final class PaperStacking {
         if (m.arrived() == 0) return 1.0;
         return goodput ? m.sloAttainment() : (double) m.completed() / m.arrived();
       }
-      double alone = solo[c][s].get(m.tenant()).throughputPerSec();
-      return alone > 0 ? m.throughputPerSec() / alone : 0;
+      double alone = solo[c][s].get(m.tenant()).progressPerSec();
+      return alone > 0 ? m.progressPerSec() / alone : 0;
     }
 
     /** Geometric mean over the cases (optionally one group) of a per-run value, one per seed. */
@@ -191,6 +192,7 @@ final class PaperStacking {
     DoubleColumn soloP99 = DoubleColumn.create("aloneP99Ms");
     DoubleColumn normP99 = DoubleColumn.create("p99OverAlone");
     DoubleColumn thr = DoubleColumn.create("throughputPerSec");
+    DoubleColumn prog = DoubleColumn.create("progressPerSec");
     DoubleColumn good = DoubleColumn.create("goodputPerSec");
     DoubleColumn att = DoubleColumn.create("sloAttainment");
     DoubleColumn norm = DoubleColumn.create(r.goodput() ? "normalizedGoodput" : "normalizedThroughput");
@@ -219,6 +221,7 @@ final class PaperStacking {
             soloP99.append(alone.p99Ms());
             normP99.append(m.p99OrBoundMs() / alone.p99OrBoundMs());
             thr.append(m.throughputPerSec());
+            prog.append(m.progressPerSec());
             good.append(m.goodputPerSec());
             att.append(m.sloAttainment());
             norm.append(r.normalized(c, s, m));
@@ -229,7 +232,7 @@ final class PaperStacking {
       }
     }
     return Table.create(r.id()).addColumns(cs, pol, seed, ten, model, cls, paperRps, offeredRps, p99, stable, bound, soloP99,
-        normP99, thr, good, att, norm, arrived, unfinished);
+        normP99, thr, prog, good, att, norm, arrived, unfinished);
   }
 
   /** The three headline rows of a stacking experiment (tail vs MPS, tail vs best other, aggregate vs best other). */

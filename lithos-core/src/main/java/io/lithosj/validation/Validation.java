@@ -350,7 +350,9 @@ public final class Validation {
         String t = b.tenant();
         double real = Stats.median(rows.stream().flatMap(r -> r.be().stream()).filter(x -> x.tenant().equals(t))
             .mapToDouble(RealRun.Be::retained).toArray());
-        double mod = modeledRatio(modeled, g.results.get("alone/" + t), m -> m.tenant(t).throughputPerSec());
+        // progress, as the harness counts it: partial iterations (requests) count, so a GPT-J request of ~1 s or a
+        // BERT-Large iteration of ~0.2 s is not rounded to whole units in a window of a few seconds
+        double mod = modeledRatio(modeled, g.results.get("alone/" + t), m -> m.tenant(t).progressPerSec());
         String pair = beCount > 1 ? g.pair + "/" + t : g.pair;
         out.add(new Cell(pair, g.load, mech, BE_RETAINED, real, mod, realRunStable, modeledRunStable));
       }

@@ -93,4 +93,57 @@ class LatencyStatisticsTest {
     TenantMetrics s2 = Runner.run(scenario(300, hp("poisson", 5_000.0, null, 15.0)).withSeed(102)).tenant("hp");
     assertTrue(Math.abs(s1.meanMs() / s2.meanMs() - 1) > 1e-3 || s1.arrived() != s2.arrived(), s1 + " vs " + s2);
   }
+  /** A request of 20 kernels x 132 blocks x 500 us: ~10 ms alone on the whole H100, long against a short window. */
+  private static Scenario.TenantConfig longRequests(String name, Priority pri, String arrivals, Double rate, List<Double> at) {
+    return new Scenario.TenantConfig(name, pri, pri == Priority.HP ? 100.0 : null, null, "inference", arrivals, rate, at, null, null,
+        java.util.stream.IntStream.range(0, 20).mapToObj(i -> new Scenario.KernelConfig("k" + i, 132, 256, 32, 0, 500.0, 0.0, 0.9, 1)).toList());
+  }
+
+  @Test
+  void aDrainLetsTheWindowsLongRequestsFinishAndMeasuresNothingThatArrivesAfterIt() {
+    // two requests arrive inside the window (ends at 30 ms), the second 3 ms before its end; one more after it
+    Scenario base = scenario(30, longRequests("llm", Priority.HP, "trace", null, List.of(12.0, 27.0, 31.0)));
+    TenantMetrics cut = Runner.run(base).tenant("llm");
+    assertEquals(2, cut.arrived());
+    assertEquals(1, cut.unfinished(), "without a drain the late request is unfinished: " + cut);
+    RunResult drained = Runner.run(base.withDrainMs(100));
+    TenantMetrics m = drained.tenant("llm");
+    assertEquals(2, m.arrived(), "the request after the window is not counted");
+    assertEquals(2, m.completed(), "the drain let the window's second request finish: " + m);
+    assertEquals(0, m.unfinished());
+    assertEquals(2, drained.latencyHistograms().get("llm").getTotalCount());
+    assertTrue(m.p99Ms() > 9 && m.p99Ms() < 15, "a request alone takes ~10 ms: " + m.p99Ms());
+    assertEquals(2 / 0.020, m.throughputPerSec(), 1e-9, "the window's requests served, over the window (20 ms)");
+    assertEquals(Runner.run(base).tpcUtilization(), drained.tpcUtilization(), 1e-12, "utilisation stays the window's");
+  }
+
+  @Test
+  void theDrainStopsOnceTheWindowsRequestsCanNoLongerMeetTheirSlo() {
+    // ~10 ms requests against a 5 ms SLO: the one arriving 3 ms before the window's end is a miss either way
+    Scenario.TenantConfig t = longRequests("llm", Priority.HP, "trace", null, List.of(12.0, 27.0));
+    t = new Scenario.TenantConfig(t.name(), t.priority(), 5.0, null, "inference", "trace", null, t.arrivalMs(), null, null, t.kernels());
+    TenantMetrics m = Runner.run(scenario(30, t).withDrainMs(100)).tenant("llm");
+    assertEquals(2, m.arrived());
+    assertEquals(1, m.completed(), "not waited for past its deadline (27 + 5 ms): " + m);
+    assertEquals(0, m.sloAttainment(), 1e-12, "both missed the 5 ms SLO");
+  }
+
+  @Test
+  void aDrainDoesNotHideAnUnstableQueue() {
+    Scenario s = scenario(100, hp("poisson", 20_000.0, null, 15.0)).withDrainMs(1000);
+    TenantMetrics m = Runner.run(s).tenant("hp");
+    assertFalse(m.stable(), "judged at the window's end, before any drain: " + m);
+    assertTrue(Double.isNaN(m.p99Ms()), m.toString());
+  }
+
+  @Test
+  void progressCountsPartialRequestsWhereThroughputRoundsThemAway() {
+    // a closed loop of ~10 ms requests, measured over 5 ms: throughput is 0 or 1 request, progress ~1 request per 10 ms
+    Scenario s = new Scenario("progress", "h100-sxm", null, 25.0, 20.0, 3L, new Scenario.PolicyConfig("mps", null),
+        List.of(longRequests("be", Priority.BE, "closed", null, null)));
+    TenantMetrics m = Runner.run(s).tenant("be");
+    double aloneMs = 20 * 0.5 * Math.ceil(132.0 / 132); // 20 kernels of one 500 us wave
+    assertEquals(1000.0 / aloneMs, m.progressPerSec(), 0.15 * 1000.0 / aloneMs, "progress ~ 1 / request time alone: " + m);
+    assertTrue(m.throughputPerSec() == 0 || m.throughputPerSec() == 200, "whole requests only: " + m.throughputPerSec());
+  }
 }

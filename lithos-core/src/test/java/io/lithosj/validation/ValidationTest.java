@@ -181,7 +181,7 @@ class ValidationTest {
     Map<String, Histogram> hs = new LinkedHashMap<>();
     value.forEach((t, v) -> {
       boolean be = t.equals("gptj-6b");
-      ms.add(new TenantMetrics(t, be ? Priority.BE : Priority.HP, "inference", 100, 100, 0, true, be ? v : 100,
+      ms.add(new TenantMetrics(t, be ? Priority.BE : Priority.HP, "inference", 100, 100, 0, true, be ? v : 100, be ? v : 100,
           v, v, v, v, v, v, 0, Double.NaN, 100));
       Histogram h = new Histogram(3);
       for (int i = 0; i < 100; i++) h.recordValue(1000);

@@ -360,10 +360,26 @@ public final class SimGpu implements GpuBackend {
     int sms = a.tpcs.size() * smsPerTpc;
     a.perSmCap = (a.size + sms - 1) / sms;
     for (int pass = 0; pass < 2 && a.nextBlock < a.size; pass++) {
-      fillSmsOf(a.tpcs);
+      fillSmsUntilPlaced(a);
       a.perSmCap = Integer.MAX_VALUE;
     }
     commitStarted();
+  }
+
+  /**
+   * {@link #fillSmsOf} a's TPCs, stopping once all of a's blocks are placed and no other atom
+   * waits: the SMs left would then find nothing to start (an 8-block kernel alone visits ~8 SMs,
+   * not all of them). Not earlier while others wait: an SM may hold room that a waiting atom
+   * could use but was denied while an atom ahead of it still had blocks to place, and the sweep
+   * of a's TPCs is where that atom gets it (the queue order of {@link #fillSm}).
+   */
+  private void fillSmsUntilPlaced(AtomState a) {
+    for (int tpc = a.tpcs.first(); tpc >= 0; tpc = a.tpcs.next(tpc + 1)) {
+      for (int s = 0; s < smsPerTpc; s++) {
+        fillSm(tpc * smsPerTpc + s);
+        if (a.nextBlock == a.size && pending.isEmpty()) return;
+      }
+    }
   }
 
   private void completionSeen(AtomState a) {
