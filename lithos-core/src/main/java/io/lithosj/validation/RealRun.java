@@ -33,7 +33,14 @@ public record RealRun(String pair, Double load, String mechanism, Integer rep, L
   /** An HP inference service's results in this run. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Hp(String tenant, String model, Integer batch, Double soloServiceMs, Double rateRps, Double p50Ms,
-                   Double p90Ms, Double p99Ms, Long completed, Long unfinished, Boolean stable) {}
+                   Double p90Ms, Double p99Ms, Long completed, Long unfinished, Boolean stable) {
+    /** No request completed in the window: no percentile exists (the harness writes null), the queue is unstable. */
+    public boolean noneCompleted() { return completed != null && completed == 0; }
+
+    public double p50OrNaN() { return p50Ms == null ? Double.NaN : p50Ms; }
+
+    public double p99OrNaN() { return p99Ms == null ? Double.NaN : p99Ms; }
+  }
 
   /** A BE job's results: {@code ratePerS} iterations (training) or requests (inference) per second. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -118,9 +125,10 @@ public record RealRun(String pair, Double load, String mechanism, Integer rep, L
       String at = "hp[" + i + "].";
       need(h.tenant(), at + "tenant");
       need(h.rateRps(), at + "rate_rps");
+      need(h.stable(), at + "stable");
+      if (h.noneCompleted() && !h.stable()) continue; // an unstable queue that served nothing: no percentiles
       need(h.p50Ms(), at + "p50_ms");
       need(h.p99Ms(), at + "p99_ms");
-      need(h.stable(), at + "stable");
       if (!(h.rateRps() > 0)) bad(at + "rate_rps", "must be > 0, was " + h.rateRps());
     }
     for (int i = 0; i < be.size(); i++) {

@@ -90,6 +90,38 @@ class ValidationTest {
   }
 
   @Test
+  void aRunThatCompletedNoRequestIsReadAsUnstableWithoutPercentiles() throws Exception {
+    String line = Files.readString(FIXTURE).lines().filter(l -> l.contains("\"mechanism\": \"mps\"")).findFirst().orElseThrow();
+    String none = line.replaceAll("\"p50_ms\": [0-9.]+", "\"p50_ms\": null").replaceAll("\"p99_ms\": [0-9.]+", "\"p99_ms\": null")
+        .replaceAll("\"completed\": [0-9]+", "\"completed\": 0");
+    Path f = dir.resolve("none.jsonl");
+    Files.writeString(f, none.replace("\"stable\": true", "\"stable\": false") + "\n");
+    RealRun.Hp h = RealRun.read(List.of(f)).get(0).hp().get(0);
+    assertTrue(h.noneCompleted() && !h.stable() && Double.isNaN(h.p99OrNaN()), h.toString());
+    Files.writeString(f, none.replace("\"stable\": false", "\"stable\": true") + "\n");
+    var e = assertThrows(IllegalArgumentException.class, () -> RealRun.read(List.of(f)));
+    assertTrue(e.getMessage().contains("hp[0].p50_ms: missing"), "a stable queue must have percentiles: " + e.getMessage());
+  }
+
+  @Test
+  void anEagerBeRunsAtTheHostCostThatGivesItsRealRateAlone() {
+    List<String> notes = new ArrayList<>();
+    Validation.Group g = Validation.plan(RealRun.read(List.of(FIXTURE)), opts(), notes).get(0);
+    Scenario alone = g.planned.get("alone/mobilenetv2").get(0);
+    Scenario.TenantConfig be = alone.tenants().get(0);
+    assertEquals("eager", be.launch());
+    var spec = alone.tenantSpecs().get(0);
+    double soloMs = Scenario.soloRequestMs(spec.workload().kernels(), alone.gpuSpec(), alone.dispatchModel(), spec.launch());
+    assertEquals(1000 / 3.5, soloMs, 0.01, "an iteration alone takes 1 / solo_rate_per_s");
+    assertTrue(notes.stream().anyMatch(n -> n.contains("BE 'mobilenetv2' eager at") && n.contains("3.500/s")), notes.toString());
+    for (var runs : g.planned.values()) {
+      for (Scenario s : runs) {
+        s.tenants().stream().filter(t -> t.name().equals("mobilenetv2")).forEach(t -> assertEquals(be.hostLaunchUs(), t.hostLaunchUs()));
+      }
+    }
+  }
+
+  @Test
   void anHpTenantSwappedIntoBeIsAWrongMapping() throws Exception {
     Path f = dir.resolve("swapped.jsonl");
     Files.writeString(f, Files.readString(FIXTURE).lines().filter(l -> l.contains("\"mechanism\": \"alone\"") && l.contains("\"hp\": []"))
