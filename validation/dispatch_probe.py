@@ -546,43 +546,8 @@ def child(a):
 # Parent: phases, MPS daemon, analysis
 # ----------------------------------------------------------------------------------------------
 
-class Mps:
-    """nvidia-cuda-mps-control -d with pipe and log directories under /tmp; quit at the end, also on failure."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="lithosj-mps-probe-", dir="/tmp")
-        self.env = {"CUDA_MPS_PIPE_DIRECTORY": os.path.join(self.dir, "pipe"),
-                    "CUDA_MPS_LOG_DIRECTORY": os.path.join(self.dir, "log")}
-        for d in self.env.values():
-            os.makedirs(d, exist_ok=True)
-        self.running = False
-
-    def control(self, args=(), stdin=None, timeout=20):
-        return subprocess.run(["nvidia-cuda-mps-control", *args], input=stdin, env=dict(os.environ, **self.env),
-                              capture_output=True, text=True, timeout=timeout)
-
-    def start(self):
-        if shutil.which("nvidia-cuda-mps-control") is None:
-            raise RuntimeError("nvidia-cuda-mps-control is not on the PATH")
-        r = self.control(["-d"])
-        if r.returncode != 0:
-            raise RuntimeError(f"nvidia-cuda-mps-control -d failed ({r.returncode}): {r.stderr.strip()}")
-        self.running = True
-        time.sleep(0.5)
-
-    def servers(self):
-        try:
-            return self.control(stdin="get_server_list\n", timeout=10).stdout.strip()
-        except Exception as e:  # noqa: BLE001
-            return "failed: " + repr(e)
-
-    def stop(self):
-        if self.running:
-            try:
-                self.control(stdin="quit\n", timeout=30)
-            except Exception as e:  # noqa: BLE001
-                log("MPS quit failed:", repr(e))
-            self.running = False
+# the harness's MPS daemon control (pipe and log directories under /tmp; quit at the end, also on failure)
+from stack_harness import MPS as Mps  # noqa: E402  (validation/ is the script's folder, so it is on sys.path)
 
 
 def run_phase(name, roles, cases, params, env_extra, mps=None):

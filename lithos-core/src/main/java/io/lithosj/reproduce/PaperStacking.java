@@ -136,13 +136,13 @@ final class PaperStacking {
         for (long seed : seeds) runs.add(c.scenario().withPolicy(p).withSeed(seed).withName(id + "-" + c.id()));
       }
     }
-    // each tenant alone, once per distinct tenant set-up and seed
+    // each tenant alone, once per distinct tenant set-up and seed (one seed for a tenant without random input)
     Map<String, Integer> soloIndex = new LinkedHashMap<>();
     List<Scenario> soloRuns = new ArrayList<>();
     for (Case c : cases) {
       for (Scenario.TenantConfig t : c.scenario().tenants()) {
         for (long seed : seeds) {
-          Scenario alone = c.scenario().onlyTenants(t.name()).withPolicy("mps").withSeed(seed);
+          Scenario alone = alone(c, t, seed, seeds);
           String key = alone.withName("").toString();
           if (!soloIndex.containsKey(key)) {
             soloIndex.put(key, soloRuns.size());
@@ -165,7 +165,7 @@ final class PaperStacking {
       for (int s = 0; s < n; s++) {
         solo[c][s] = new HashMap<>();
         for (Scenario.TenantConfig t : cases.get(c).scenario().tenants()) {
-          Scenario alone = cases.get(c).scenario().onlyTenants(t.name()).withPolicy("mps").withSeed(seeds.get(s));
+          Scenario alone = alone(cases.get(c), t, seeds.get(s), seeds);
           RunResult a = results.get(runs.size() + soloIndex.get(alone.withName("").toString()));
           solo[c][s].put(t.name(), a.tenant(t.name()));
         }
@@ -174,6 +174,17 @@ final class PaperStacking {
     Result res = new Result(id, cases, policies, n, r, solo, goodput);
     Tables.write(perTenantTable(ctx, res), ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return res;
+  }
+
+  /**
+   * The tenant alone (MPS, whole GPU) at this seed. Only Poisson arrivals draw random numbers: a
+   * closed loop, a training job or trace arrivals alone run the same under every seed
+   * (LatencyStatisticsTest checks it), so those run once, at the first seed, and serve every seed.
+   */
+  private static Scenario alone(Case c, Scenario.TenantConfig t, long seed, List<Long> seeds) {
+    boolean poisson = "poisson".equals(t.arrivals()) || (t.arrivals() == null && t.ratePerSec() != null);
+    boolean random = !"training".equals(t.type()) && poisson;
+    return c.scenario().onlyTenants(t.name()).withPolicy("mps").withSeed(random ? seed : seeds.get(0));
   }
 
   /** Every tenant of every run: the numbers behind the figures and the headline. */

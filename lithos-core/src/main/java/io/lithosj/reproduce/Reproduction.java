@@ -59,27 +59,37 @@ public final class Reproduction {
       ExperimentContext ctx = new ExperimentContext(gpu, o.outDir(), o.outDir().resolve("data"), o.quick(), o.threads(), o.log());
       if (plan.inferenceStacking() != null && o.runs("inference-stacking")) {
         o.log().accept("== " + gpu + ": inference stacking (HP-A + HP-B + BE, Table 2 loads)");
+        long t0 = System.nanoTime();
         rows.addAll(InferenceStackingExperiment.run(ctx, plan, load(o, plan.inferenceStacking().scenario()), seeds));
+        took(o, t0);
       }
       if (plan.hybrid() != null && o.runs("hybrid")) {
         o.log().accept("== " + gpu + ": hybrid stacking (HP inference + each Table 1 training job)");
+        long t0 = System.nanoTime();
         rows.addAll(HybridExperiment.run(ctx, plan, load(o, plan.hybrid().scenario()), seeds));
+        took(o, t0);
       }
       if (plan.atomization() != null && o.runs("atomization")) {
         o.log().accept("== " + gpu + ": atomization (BE training batch, BE inference sequence length)");
+        long t0 = System.nanoTime();
         AtomizationExperiment.run(ctx, plan, load(o, plan.atomization().scenario()), seeds);
+        took(o, t0);
       }
       if (!o.runs("slip")) continue;
       o.log().accept("== " + gpu + ": right-sizing");
+      long t0 = System.nanoTime();
       rows.add(slip(ctx, o, "rightsizing", "rightsizing", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, paper's 2-point fit: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
           Map.of("rightSizeModel", "fit")));
       rows.add(slip(ctx, o, "rightsizing", "rightsizing-search", SlipExperiment.Mechanism.RIGHT_SIZING, 0.04, 25,
           "Right-sizing, predictor search: TPC-time saved at slip k=4% (paper: ~25% for <4% slowdown)",
           Map.of("rightSizeModel", "search")));
+      took(o, t0);
       o.log().accept("== " + gpu + ": power management");
+      t0 = System.nanoTime();
       rows.add(slip(ctx, o, "power", "power", SlipExperiment.Mechanism.POWER, 0.07, 25,
           "Power management: energy saved at slip k=7% (paper: ~25% for 7% slowdown)", Map.of()));
+      took(o, t0);
     }
     if (plan.table1() != null && o.runs("table1")) {
       o.log().accept("== " + plan.table1().gpu() + ": Table 1 training jobs alone");
@@ -92,6 +102,11 @@ public final class Reproduction {
       write(o.outDir().resolve("headline.md"), markdown(rows));
     }
     return rows;
+  }
+
+  /** Wall time of the part just run, so a user sees where a reproduction's minutes go. */
+  private static void took(Options o, long startNanos) {
+    o.log().accept(String.format(java.util.Locale.ROOT, "   took %.0f s", (System.nanoTime() - startNanos) / 1e9));
   }
 
   private static Scenario load(Options o, String file) {

@@ -146,4 +146,14 @@ class LatencyStatisticsTest {
     assertEquals(1000.0 / aloneMs, m.progressPerSec(), 0.15 * 1000.0 / aloneMs, "progress ~ 1 / request time alone: " + m);
     assertTrue(m.throughputPerSec() == 0 || m.throughputPerSec() == 200, "whole requests only: " + m.throughputPerSec());
   }
+
+  @Test
+  void aClosedLoopAloneRunsTheSameUnderEverySeed() {
+    // the paper experiments run such a tenant alone once and use it for every seed
+    Scenario s = new Scenario("closed", "h100-sxm", null, 40.0, 5.0, 1L, new Scenario.PolicyConfig("mps", null),
+        List.of(longRequests("be", Priority.BE, "closed", null, null)));
+    String a = Runner.run(s.withSeed(101)).toCsv().replace(",101,", ",S,");
+    String b = Runner.run(s.withSeed(202)).toCsv().replace(",202,", ",S,");
+    assertEquals(a, b);
+  }
 }
