@@ -84,7 +84,10 @@ class HostileScenarioTest {
     StringBuilder many = new StringBuilder("durationMs: 100\npolicy: {name: mps}\ntenants:\n");
     for (int i = 0; i < 257; i++) many.append("  - {name: t").append(i).append(", kernels: [{name: k, blocks: 1, blockComputeUs: 5}]}\n");
     refused(many.toString(), "k.yaml", "tenants", "257 tenants", "at most 256");
-    refused(YAML + "#" + "x".repeat(ScenarioLoader.MAX_FILE_BYTES) + "\n", "l.yaml", "file", "larger than 16 MiB");
+    refused(YAML + "#" + "x".repeat(ScenarioLoader.MAX_YAML_BYTES) + "\n", "l.yaml", "file", "larger than 1 MiB");
+    refused(demo() + " ".repeat(ScenarioLoader.MAX_FILE_BYTES), "l.json", "file", "larger than 16 MiB");
+    var text = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse(YAML + "#" + "x".repeat(ScenarioLoader.MAX_YAML_BYTES), true));
+    assertTrue(text.getMessage().contains("limit"), text.getMessage());
   }
 
   @Test
