@@ -94,6 +94,7 @@ class HostileScenarioTest {
   void unreadableFilesAreScenarioErrors() {
     ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(dir));
     assertEquals("file", e.field());
+    assertTrue(e.getMessage().contains("cannot read " + dir + ": "), "with the system's reason: " + e.getMessage());
     Path zero = Path.of("/dev/zero");
     if (Files.exists(zero)) {
       e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(zero));
