@@ -227,9 +227,14 @@ public record Scenario(String name, String gpu, String backend, Double durationM
         out.add(c);
         continue;
       }
+      // A trace kernel's shared memory beyond this GPU's block limit (an H100 trace on the A100) is
+      // modeled as the smaller tile a library would use; written down as that limit, the inline
+      // kernel passes the launch check and keeps the same blocks per SM (one).
+      int smemLimit = gpuSpec().smLimits().sharedMemPerBlockBytes();
       List<KernelConfig> ks = specs.get(i).workload().kernels().stream().map(k -> new KernelConfig(k.name(),
           Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
-          k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
+          Math.min(k.smemPerBlockBytes(), smemLimit), k.work().blockComputeUs(), k.work().blockDramBytes(),
+          k.work().clockSensitivity(), 1))
           .toList();
       Launch l = specs.get(i).launch(); // a model's measured host cost stays with its kernels
       out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),

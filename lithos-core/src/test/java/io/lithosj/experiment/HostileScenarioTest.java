@@ -152,4 +152,18 @@ class HostileScenarioTest {
     }
     assertTrue(loaded >= 3 * 8, "models x types x GPUs loaded: " + loaded);
   }
+
+  /** The atomization sweep turns trace kernels into inline ones; on the A100 they still load, modeled as before. */
+  @Test
+  void scaledTraceKernelsStillLoadOnTheA100() {
+    Scenario s = ScenarioLoader.load(Scenarios.file("paper/atomization.json")).withGpu("a100-40gb");
+    GpuSpec g = s.gpuSpec();
+    var before = s.tenantSpecs().get(1).workload().kernels();
+    var after = s.withScaledKernels("be", 1.0).tenantSpecs().get(1).workload().kernels();
+    assertTrue(before.stream().anyMatch(k -> k.smemPerBlockBytes() > g.smLimits().sharedMemPerBlockBytes()),
+        "the VGG-19 trace has blocks larger than the A100 allows");
+    assertEquals(before.size(), after.size());
+    for (int i = 0; i < before.size(); i++) assertEquals(before.get(i).blocksPerSm(g), after.get(i).blocksPerSm(g), before.get(i).name());
+    s.withScaledKernels("be", 4.0).tenantSpecs();
+  }
 }
