@@ -33,6 +33,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads and writes scenario files (JSON, or YAML for {@code .yaml}/{@code .yml}) with field-naming
@@ -124,7 +125,8 @@ public final class ScenarioLoader {
       if (e.getOriginalMessage().startsWith("Duplicate field") && !p.isEmpty()) {
         throw new ScenarioException(p, e.getOriginalMessage() + at(e.getLocation()));
       }
-      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + at(e.getLocation()) + ": " + e.getOriginalMessage());
+      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + at(e.getLocation()) + ": "
+          + yamlProblem(e, e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + at(e.getLocation()) + ": " + e.getOriginalMessage());
     }
@@ -193,7 +195,23 @@ public final class ScenarioLoader {
     if (e.getOriginalMessage().startsWith("Trailing token")) {
       return "content after the scenario (a second JSON value or YAML document); a file holds one scenario";
     }
-    return e.getOriginalMessage();
+    return yamlProblem(e, e.getOriginalMessage());
+  }
+
+  /**
+   * SnakeYAML's message draws the line with a caret over several lines; its context and problem
+   * fit on one, beside the line and column we add.
+   */
+  private static String yamlProblem(Throwable e, String otherwise) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof MarkedYAMLException m) return oneLine((m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem());
+    }
+    return oneLine(otherwise);
+  }
+
+  /** A parser quotes the offending character as it is, a line break included; the CLI prints one line. */
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
   private static boolean isWholeNumber(Class<?> t) {

@@ -50,6 +50,13 @@ class HostileScenarioTest {
   }
 
   @Test
+  void yamlSyntaxErrorsAreOneLineWithThePosition() throws Exception {
+    ScenarioException e = refused(YAML.replace("kernels: [{name: k,", "kernels: [{name: k:,"), "s.yaml", "tenants[0].kernels[0]",
+        "while parsing a flow mapping: expected ',' or '}', but got :", "line 8, column 23");
+    assertTrue(!e.getMessage().contains("\n") && !e.getMessage().contains("^"), e.getMessage());
+  }
+
+  @Test
   void fractionsWhereWholeNumbersAreMeant() throws Exception {
     refused(demo().replace("\"blocks\": 264", "\"blocks\": 264.7"), "d.json", "tenants[0].kernels[0].blocks",
         "must be a whole number, was 264.7", "line 18");

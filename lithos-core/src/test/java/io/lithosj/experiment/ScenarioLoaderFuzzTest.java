@@ -88,6 +88,7 @@ class ScenarioLoaderFuzzTest {
         boolean named = f != null && !f.isEmpty() && (!f.equals("file") || e.getMessage().contains("(line ")
             || List.of("empty scenario").stream().anyMatch(e.getMessage()::contains));
         assertTrue(named, "names a path or a position: " + e.getMessage() + "\n--- input:\n" + text);
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
       }
     });
   }
