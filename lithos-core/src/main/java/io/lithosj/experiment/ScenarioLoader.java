@@ -42,7 +42,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@link #MAX_FILE_BYTES} are errors, never a silent guess.
  */
 public final class ScenarioLoader {
-  /** Larger than any real scenario (the biggest trace-arrival file is a few hundred KiB); reading stops here. */
+  /**
+   * Room for long trace arrivals (about a million {@code arrivalMs} values); the shipped scenarios
+   * are at most 2.4 KiB. Reading stops here.
+   */
   public static final int MAX_FILE_BYTES = 16 << 20;
   /**
    * YAML's own limit, lower: SnakeYAML scans slowly (a 15 MiB comment took 43 s on this 2-core
