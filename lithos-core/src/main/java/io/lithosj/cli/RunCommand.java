@@ -13,9 +13,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code lithos run scenario.json}: run a scenario, print its table, write its CSV. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -27,8 +30,11 @@ final class RunCommand implements Callable<Integer> {
   List<Path> scenarioFiles;
 
   @Option(names = {"-p", "--policy"}, split = ",", paramLabel = "NAME",
-      description = "policy to use instead of the file's; comma-separated for several, 'all' for every policy")
+      description = {"policy to use instead of the file's; comma-separated for several, 'all' for every policy",
+          "(with 'all', a policy that cannot serve the scenario, e.g. MIG with more than 7 tenants, is skipped with the reason)"})
   List<String> policies;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--seed", description = "seed instead of the file's") Long seed;
 
@@ -50,6 +56,8 @@ final class RunCommand implements Callable<Integer> {
     record Planned(Path source, Scenario scenario, String policy, Path csv, Path atoms) {}
     List<Planned> plan = new ArrayList<>();
     Map<Path, String> owners = new HashMap<>();
+    List<String> skipped = new ArrayList<>();
+    checkPolicyNames();
     for (Path file : scenarioFiles) {
       Scenario base = ScenarioLoader.load(file);
       if (seed != null) base = base.withSeed(seed);
@@ -59,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
           : policies.contains("all") ? Policies.names() : new ArrayList<>(new LinkedHashSet<>(policies));
       for (String p : names) {
         Scenario s = p.equals(base.policyName()) ? base : base.withPolicy(p);
+        String why = cannotServe(s);
+        if (why != null) {
+          String what = "policy " + p + " for " + file + " (scenario '" + s.nameOrDefault() + "'): " + why;
+          if (policies == null || !policies.contains("all")) throw new IllegalArgumentException("cannot run " + what);
+          skipped.add(what);
+          spec.commandLine().getErr().println("lithos: skipping " + what);
+          continue;
+        }
         Path csv = SafeOutput.resultFile(out, s.nameOrDefault(), p, ".csv");
         Path atoms = SafeOutput.resultFile(out, s.nameOrDefault(), p, "-atoms.csv");
         String owner = file + " (scenario '" + s.nameOrDefault() + "', policy " + p + ")";
@@ -81,6 +97,25 @@ final class RunCommand implements Callable<Integer> {
       if (!r.backendInfo().isEmpty()) System.out.println("backend: " + r.backendInfo());
       System.out.println("wrote " + run.csv());
     }
+    // said again at the end: the tables above push the first notice out of sight
+    for (String what : skipped) spec.commandLine().getErr().println("lithos: not run: " + what);
+    spec.commandLine().getErr().flush();
     return 0;
+  }
+
+  /** Every {@code -p} name is a policy or {@code all}: a typo beside {@code all} is no less a typo. */
+  private void checkPolicyNames() {
+    if (policies == null) return;
+    for (String p : policies) {
+      if (!p.equals("all") && !Policies.names().contains(p)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown policy '" + p + "' in -p (known: " + String.join(", ", Policies.names()) + ", or all)");
+      }
+    }
+  }
+
+  /** The policy's reason it cannot serve this scenario at all, or null; the scenario is checked first. */
+  private static String cannotServe(Scenario s) {
+    return Policies.create(s.policyName(), s.policyParams()).cannotServe(s.gpuSpec(), s.tenantSpecs());
   }
 }

@@ -64,6 +64,18 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public static final double DEFAULT_DURATION_MS = 2000;
   public static final long DEFAULT_SEED = 1;
 
+  // Limits that keep a run finite and its memory bounded, far above any experiment here
+  // (docs/hostile-input.md); without them `durationMs: 1e15` runs for ever and `repeat: 2e9` runs out of memory.
+  /** Simulated time of a run ({@code durationMs}, and {@code drainMs} on its own): one hour. */
+  public static final double MAX_DURATION_MS = 3_600_000;
+  /** Expected Poisson arrivals of one tenant in a run (rate x (durationMs + drainMs)). */
+  public static final double MAX_ARRIVALS = 10_000_000;
+  public static final int MAX_TENANTS = 256;
+  /** Kernels in one request or iteration, {@code repeat} counted out. */
+  public static final int MAX_KERNELS_PER_REQUEST = 1_000_000;
+  /** Decode steps of one LLM request: longer than the context window of every LLM in the zoo. */
+  public static final int MAX_DECODE_STEPS = 16_384;
+
   /** {@code params} override the policy's defaults by name. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record PolicyConfig(String name, Map<String, Object> params) {}
@@ -215,9 +227,14 @@ public record Scenario(String name, String gpu, String backend, Double durationM
         out.add(c);
         continue;
       }
+      // A trace kernel's shared memory beyond this GPU's block limit (an H100 trace on the A100) is
+      // modeled as the smaller tile a library would use; written down as that limit, the inline
+      // kernel passes the launch check and keeps the same blocks per SM (one).
+      int smemLimit = gpuSpec().smLimits().sharedMemPerBlockBytes();
       List<KernelConfig> ks = specs.get(i).workload().kernels().stream().map(k -> new KernelConfig(k.name(),
           Math.max(1, (int) Math.round(k.blocks() * factor)), k.threadsPerBlock(), k.regsPerThread(),
-          k.smemPerBlockBytes(), k.work().blockComputeUs(), k.work().blockDramBytes(), k.work().clockSensitivity(), 1))
+          Math.min(k.smemPerBlockBytes(), smemLimit), k.work().blockComputeUs(), k.work().blockDramBytes(),
+          k.work().clockSensitivity(), 1))
           .toList();
       Launch l = specs.get(i).launch(); // a model's measured host cost stays with its kernels
       out.add(new TenantConfig(c.name(), c.priority(), c.sloMs(), c.tpcQuota(), c.type(), c.arrivals(), c.ratePerSec(),
@@ -251,6 +268,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       throw new ScenarioException("backend", "unknown backend '" + backend + "' (known: [sim, cuda])");
     }
     positive("durationMs", durationMsOrDefault());
+    atMost("durationMs", durationMsOrDefault(), MAX_DURATION_MS, "ms (one hour of simulated time)");
     double w = warmupMsOrDefault();
     if (!(w >= 0) || w >= durationMsOrDefault()) {
       throw new ScenarioException("warmupMs", "must be >= 0 and below durationMs (" + durationMsOrDefault() + "), was " + w);
@@ -258,6 +276,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     if (!(drainMsOrDefault() >= 0) || !Double.isFinite(drainMsOrDefault())) {
       throw new ScenarioException("drainMs", "must be >= 0, was " + drainMs);
     }
+    atMost("drainMs", drainMsOrDefault(), MAX_DURATION_MS, "ms (one hour of simulated time)");
     if (policy == null || policy.name() == null) throw new ScenarioException("policy.name", "missing (known: " + Policies.names() + ")");
     if (!Policies.names().contains(policy.name())) {
       throw new ScenarioException("policy.name", "unknown policy '" + policy.name() + "' (known: " + Policies.names() + ")");
@@ -274,10 +293,15 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       }
     }
     if (tenants == null || tenants.isEmpty()) throw new ScenarioException("tenants", "at least one tenant is needed");
+    if (tenants.size() > MAX_TENANTS) {
+      throw new ScenarioException("tenants", tenants.size() + " tenants, at most " + MAX_TENANTS + " are supported");
+    }
+    double windowMs = durationMsOrDefault() + drainMsOrDefault();
     List<TenantSpec> out = new ArrayList<>();
     int quotaSum = 0;
     for (int i = 0; i < tenants.size(); i++) {
-      TenantSpec t = tenant(i, tenants.get(i), g, dispatch);
+      if (tenants.get(i) == null) throw new ScenarioException("tenants[" + i + "]", "null entry");
+      TenantSpec t = tenant(i, tenants.get(i), g, dispatch, windowMs);
       if (out.stream().anyMatch(o -> o.name().equals(t.name()))) {
         throw new ScenarioException("tenants[" + i + "].name", "duplicate tenant name '" + t.name() + "'");
       }
@@ -291,7 +315,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     return out;
   }
 
-  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, DispatchModel dispatch) {
+  private static TenantSpec tenant(int i, TenantConfig c, GpuSpec g, DispatchModel dispatch, double windowMs) {
     String at = "tenants[" + i + "]";
     if (c.name() == null || c.name().isBlank()) throw new ScenarioException(at + ".name", "missing");
     Priority prio = c.priority() == null ? Priority.BE : c.priority();
@@ -310,14 +334,17 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     }
     if (c.decodeSteps() != null) {
       if (c.decodeSteps() < 1) throw new ScenarioException(at + ".decodeSteps", "must be > 0, was " + c.decodeSteps());
+      atMost(at + ".decodeSteps", c.decodeSteps(), MAX_DECODE_STEPS, "");
       if (c.model() == null) throw new ScenarioException(at + ".decodeSteps", "applies to an LLM 'model' only, not to 'kernels'");
       if (!"inference".equals(type)) throw new ScenarioException(at + ".decodeSteps", "applies to inference (a request), not to " + type);
     }
-    List<Kernel> kernels = kernels(at, c, type, batch);
+    List<Kernel> kernels = kernels(at, c, type, batch, g);
     Launch launch = launch(at, c, type, batch);
     Workload w;
     if ("inference".equals(type)) {
-      w = new Workload.Inference(kernels, arrivals(at, withLoadRate(at, c, kernels, g, dispatch, launch)), batch);
+      Arrivals arrivals = arrivals(at, withLoadRate(at, c, kernels, g, dispatch, launch));
+      checkArrivalCount(at + (c.load() != null ? ".load" : ".ratePerSec"), arrivals, windowMs);
+      w = new Workload.Inference(kernels, arrivals, batch);
     } else {
       if (c.arrivals() != null || c.ratePerSec() != null || c.load() != null) {
         throw new ScenarioException(at + ".arrivals", "a training tenant loops over iterations; arrivals do not apply");
@@ -409,7 +436,23 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     }
   }
 
-  private static List<Kernel> kernels(String at, TenantConfig c, String type, int batch) {
+  /** A Poisson tenant's expected arrivals in the run, bounded: each is a request object kept until the run ends. */
+  private static void checkArrivalCount(String field, Arrivals a, double windowMs) {
+    if (!(a instanceof Arrivals.Poisson p)) return;
+    double expected = p.ratePerSec() * windowMs / 1000.0;
+    if (expected > MAX_ARRIVALS) {
+      throw new ScenarioException(field, String.format(java.util.Locale.ROOT,
+          "%.4g requests/s over %.0f ms (durationMs + drainMs) is %.3g arrivals; at most %.0f per tenant and run",
+          p.ratePerSec(), windowMs, expected, MAX_ARRIVALS));
+    }
+  }
+
+  /**
+   * Inline kernels, checked against the GPU's per-block limits as a launch would be. A model's
+   * trace kernels are not: traced on an H100/H200, some use more shared memory per block than an
+   * A100 has, and are modeled as the smaller tiles a library would pick there ({@link Kernel#blocksPerSm}).
+   */
+  private static List<Kernel> kernels(String at, TenantConfig c, String type, int batch, GpuSpec g) {
     if (c.model() != null) {
       if (c.kernels() != null) throw new ScenarioException(at + ".kernels", "give either 'model' or 'kernels', not both");
       try {
@@ -421,9 +464,11 @@ public record Scenario(String name, String gpu, String backend, Double durationM
     }
     if (c.kernels() == null || c.kernels().isEmpty()) throw new ScenarioException(at + ".kernels", "missing: give 'kernels' or 'model'");
     List<Kernel> out = new ArrayList<>();
+    long total = 0;
     for (int j = 0; j < c.kernels().size(); j++) {
       String kat = at + ".kernels[" + j + "]";
       KernelConfig k = c.kernels().get(j);
+      if (k == null) throw new ScenarioException(kat, "null entry");
       if (k.name() == null || k.name().isBlank()) throw new ScenarioException(kat + ".name", "missing");
       if (k.blocks() == null || k.blocks() <= 0) throw new ScenarioException(kat + ".blocks", "must be > 0, was " + k.blocks());
       if (k.blockComputeUs() == null) throw new ScenarioException(kat + ".blockComputeUs", "missing");
@@ -434,6 +479,11 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       if (!(s >= 0 && s <= 1)) throw new ScenarioException(kat + ".clockSensitivity", "must be in [0, 1], was " + s);
       int repeat = k.repeat() == null ? 1 : k.repeat();
       if (repeat < 1) throw new ScenarioException(kat + ".repeat", "must be >= 1, was " + repeat);
+      total += repeat;
+      if (total > MAX_KERNELS_PER_REQUEST) {
+        throw new ScenarioException(kat + ".repeat", "the tenant's kernels, repeats counted, reach " + total
+            + "; at most " + MAX_KERNELS_PER_REQUEST + " per request or iteration");
+      }
       Kernel kernel;
       try {
         kernel = new Kernel(k.name(), k.blocks(), k.threadsPerBlock() == null ? 256 : k.threadsPerBlock(),
@@ -442,9 +492,18 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       } catch (IllegalArgumentException e) {
         throw new ScenarioException(kat, e.getMessage());
       }
+      String refused = kernel.launchRefusedBy(g);
+      if (refused != null) throw new ScenarioException(kat, refused);
       for (int r = 0; r < repeat; r++) out.add(kernel);
     }
     return out;
+  }
+
+  private static void atMost(String field, double v, double max, String unit) {
+    if (v > max) {
+      throw new ScenarioException(field, String.format(java.util.Locale.ROOT, "at most %.0f%s, was %s", max,
+          unit.isEmpty() ? "" : " " + unit, v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v)));
+    }
   }
 
   private static void positive(String field, double v) {

@@ -70,7 +70,13 @@ public record GpuSpec(
   }
 
   /** Per-SM resource limits that decide how many blocks of a kernel fit on one SM. */
-  public record SmLimits(int maxThreads, int maxBlocks, int registers, int sharedMemBytes) {}
+  public record SmLimits(int maxThreads, int maxBlocks, int registers, int sharedMemBytes) {
+    /**
+     * The most shared memory one block may use: the SM's, less the 1 KiB CUDA reserves per block
+     * on compute capability 8.0 and later (227 KiB on the H100/H200, 163 KiB on the A100).
+     */
+    public int sharedMemPerBlockBytes() { return sharedMemBytes - 1024; }
+  }
 
   /** Supported SM clocks: {@code minMhz..maxMhz} in {@code stepMhz} steps. */
   public record ClockRange(int minMhz, int maxMhz, int stepMhz) {

@@ -35,6 +35,26 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int regsPerTh
     return Math.max(1, Math.min(Math.min(byThreads, l.maxBlocks()), Math.min(byRegs, bySmem)));
   }
 
+  /**
+   * Why {@code gpu} would refuse to launch this kernel (a block needing more registers or shared
+   * memory than one SM can give it), or null if it can launch. CUDA allocates registers per warp,
+   * so threads count in whole warps.
+   */
+  public String launchRefusedBy(GpuSpec gpu) {
+    GpuSpec.SmLimits l = gpu.smLimits();
+    int threads = roundUp(threadsPerBlock, 32);
+    long regs = (long) threads * regsPerThread;
+    if (regs > l.registers()) {
+      return threads + " threads x " + regsPerThread + " registers = " + regs + " registers per block, the "
+          + gpu.id() + " allows " + l.registers();
+    }
+    if (smemPerBlockBytes > l.sharedMemPerBlockBytes()) {
+      return smemPerBlockBytes + " bytes of shared memory per block, the " + gpu.id() + " allows "
+          + l.sharedMemPerBlockBytes();
+    }
+    return null;
+  }
+
   /** Blocks that run at once on {@code tpcs} TPCs: one full wave. */
   public int waveSize(GpuSpec gpu, int tpcs) {
     return blocksPerSm(gpu) * gpu.smsPerTpc() * tpcs;

@@ -1,8 +1,11 @@
 package io.lithosj.os;
 
 import io.lithosj.backend.AtomResult;
+import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Atom;
 import io.lithosj.kernel.KernelLaunch;
+import io.lithosj.workload.TenantSpec;
+import java.util.List;
 
 /**
  * A GPU-sharing policy: it sees events and answers with actions on the {@link PolicyContext}
@@ -18,6 +21,13 @@ public interface Policy {
   String name();
 
   void start(PolicyContext ctx);
+
+  /**
+   * Why this policy cannot serve these tenants on this GPU at all (e.g. MIG has at most 7
+   * instances), or null if it can. Asked before a run starts, so {@code lithos run -p all} skips
+   * such a policy with the reason and still runs the others.
+   */
+  default String cannotServe(GpuSpec gpu, List<TenantSpec> tenants) { return null; }
 
   /** A tenant's stream made this launch ready. */
   void onSubmit(KernelLaunch launch);

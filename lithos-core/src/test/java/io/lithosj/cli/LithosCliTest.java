@@ -148,4 +148,36 @@ class LithosCliTest {
     assertEquals(2, below.code());
     assertTrue(below.err().contains(file.resolve("sub").toString()) && below.err().contains("cannot create output folder"), below.err());
   }
+
+  @Test
+  void aTypoBesideAllIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path out = dir.resolve("out");
+    Out o = run("run", Scenarios.file("stacking-demo.json").toString(), "-p", "all,tpyo", "-q", "-o", out.toString());
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("unknown policy 'tpyo'") && o.err().contains("mig, tgs") && o.err().contains("Usage"), o.err());
+    assertTrue(!Files.exists(out), "nothing ran");
+  }
+
+  /** Eight tenants: MIG has seven instances, so -p all runs the seven other policies and says why MIG did not run. */
+  @Test
+  void allRunsEveryPolicyThatCanServeTheScenarioAndSaysWhyNotTheOthers() throws Exception {
+    StringBuilder y = new StringBuilder("name: eight\ndurationMs: 20\nwarmupMs: 2\npolicy: {name: mps}\ntenants:\n");
+    for (int i = 0; i < 8; i++) {
+      y.append("  - {name: t").append(i).append(i == 0 ? ", priority: HP, sloMs: 5" : "")
+          .append(", ratePerSec: 200, kernels: [{name: k, blocks: 20, blockComputeUs: 5}]}\n");
+    }
+    Path f = Files.writeString(dir.resolve("eight.yaml"), y.toString());
+    Path out = dir.resolve("out");
+    Out o = run("run", f.toString(), "-p", "all", "-q", "-o", out.toString());
+    assertEquals(0, o.code(), o.err());
+    for (String p : io.lithosj.os.Policies.names()) {
+      assertEquals(!p.equals("mig"), Files.exists(out.resolve("eight-" + p + ".csv")), p);
+    }
+    assertTrue(o.err().contains("skipping policy mig") && o.err().contains("not run: policy mig")
+        && o.err().contains("MIG has at most 7 instances; the scenario has 8 tenants"), o.err());
+    // named on its own, the same policy is an error before the run
+    Out mig = run("run", f.toString(), "-p", "mig", "-q", "-o", out.toString());
+    assertEquals(2, mig.code());
+    assertTrue(mig.err().contains("cannot run policy mig") && mig.err().contains("8 tenants"), mig.err());
+  }
 }

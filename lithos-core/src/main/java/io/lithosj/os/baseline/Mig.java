@@ -38,6 +38,9 @@ public final class Mig implements Policy {
     public boolean splitByTpcQuota = false;
   }
 
+  /** Instances of one GPU (compute slices of the largest split). */
+  static final int MAX_INSTANCES = 7;
+
   private final Params params;
   private PolicyContext ctx;
   private final List<TpcSet> partitions = new ArrayList<>();
@@ -45,6 +48,13 @@ public final class Mig implements Policy {
   public Mig(Params params) { this.params = params; }
 
   @Override public String name() { return "mig"; }
+
+  @Override
+  public String cannotServe(GpuSpec gpu, List<io.lithosj.workload.TenantSpec> tenants) {
+    boolean defaultSplit = !params.splitByTpcQuota && params.profiles.isEmpty();
+    return defaultSplit && tenants.size() > MAX_INSTANCES
+        ? "MIG has at most " + MAX_INSTANCES + " instances; the scenario has " + tenants.size() + " tenants" : null;
+  }
 
   @Override
   public void start(PolicyContext ctx) {
@@ -94,7 +104,9 @@ public final class Mig implements Policy {
   private static List<MigProfile> defaultSplit(GpuSpec g, int n, PolicyContext ctx) {
     List<MigProfile> byCompute = g.migProfiles();
     int[][] splits = {{7}, {4, 3}, {3, 2, 2}, {2, 2, 2, 1}, {2, 2, 1, 1, 1}, {2, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1}};
-    if (n > splits.length) throw new IllegalArgumentException("MIG has at most 7 instances; the scenario has " + n + " tenants");
+    if (n > splits.length) {
+      throw new IllegalArgumentException("MIG has at most " + MAX_INSTANCES + " instances; the scenario has " + n + " tenants");
+    }
     int[] split = splits[n - 1];
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) if (ctx.tenants().get(i).isHighPriority()) order.add(i);
