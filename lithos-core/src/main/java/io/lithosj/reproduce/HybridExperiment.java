@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Hybrid stacking: one HP inference service (template role {@code hp}) beside each Table 1
  * training job at its batch size (role {@code be}). Metrics: the HP tail normalised to the HP
- * service alone, and aggregate throughput (HP requests completed per request arrived + BE throughput / alone).
+ * service alone, and aggregate throughput (HP requests completed per request arrived + BE progress / alone, partial iterations counted).
  */
 final class HybridExperiment {
   static final String ID = "hybrid";
@@ -54,7 +54,7 @@ final class HybridExperiment {
       agg.put(r.policies().get(p), new Charts.Bar(v.mean(), v.high() - v.mean(), false));
     }
     Charts.save(Charts.systemBars("Hybrid stacking, modeled " + ctx.gpu() + " (sim): aggregate throughput, mean over jobs and "
-        + r.seeds() + " seeds", "HP completed / arrived + BE throughput / alone", agg, "ideal (2)", 2.0, ""),
+        + r.seeds() + " seeds", "HP completed / arrived + BE progress / alone", agg, "ideal (2)", 2.0, ""),
         ctx.figuresDir(), ctx.prefix(ID) + "-aggregate");
   }
 }

@@ -74,7 +74,7 @@ final class InferenceStackingExperiment {
     }
     Charts.save(Charts.barsWithErrors("Inference stacking, modeled " + ctx.gpu() + " (sim): each role's service, mean over "
             + r.cases().size() + " combinations and " + r.seeds() + " seeds, 95% CI",
-        "role (HP: share of arrived requests within the SLO; BE: throughput / alone)", "normalised goodput or throughput", cats, series),
+        "role (HP: share of arrived requests within the SLO; BE: progress / alone)", "normalised goodput or progress", cats, series),
         ctx.figuresDir(), ctx.prefix(ID) + "-roles");
   }
 }
