@@ -1,5 +1,6 @@
 package io.lithosj.reproduce;
 
+import io.lithosj.output.Csv;
 import io.lithosj.stats.Stats;
 import java.util.List;
 import java.util.Locale;
@@ -48,9 +49,11 @@ public record HeadlineRow(String claim, String unit, double paperValue, double m
   static final String CSV_HEADER =
       "claim,unit,paperValue,measuredValue,low95,high95,seeds,lowerBound,within25,gpu,backend,experiment,detail,note";
 
+  /** One CSV line (RFC 4180 through {@link Csv}: a field is quoted only when it holds , " or a line break). */
   String csv() {
-    return String.join(",", List.of(q(claim), unit, fmt(paperValue), fmt(measuredValue), fmt(low), fmt(high),
-        Integer.toString(seeds), Boolean.toString(lowerBound), within25(), gpu, backend, experiment, q(detail), q(note)));
+    String line = Csv.row(claim, unit, fmt(paperValue), fmt(measuredValue), fmt(low), fmt(high), Integer.toString(seeds),
+        Boolean.toString(lowerBound), within25(), gpu, backend, experiment, detail, note);
+    return line.substring(0, line.length() - 1); // without its LF: the caller joins the lines
   }
 
   /** "4.2x [3.1, 5.0]" or "≥ 4.2x [...]". */
@@ -61,5 +64,4 @@ public record HeadlineRow(String claim, String unit, double paperValue, double m
 
   private static String fmt(double v) { return String.format(Locale.ROOT, "%.4g", v); }
 
-  private static String q(String s) { return "\"" + (s == null ? "" : s.replace("\"", "'")) + "\""; }
 }

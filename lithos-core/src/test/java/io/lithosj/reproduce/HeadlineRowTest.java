@@ -28,10 +28,24 @@ class HeadlineRowTest {
   @Test
   void csvCarriesTheIntervalSeedsAndVerdict() {
     HeadlineRow r = row(13.0, 2.0, 2.2, 1.8, 2.1, 1.9);
-    String[] f = r.csv().split(",");
+    String[] f = fields(r.csv());
     assertEquals(HeadlineRow.CSV_HEADER.split(",").length, f.length);
     assertEquals("5", f[6]);
     assertEquals("no", f[8]);
     assertTrue(r.measuredText().contains("["), r.measuredText());
+  }
+
+  @Test
+  void aDetailWithCommasAndQuotesComesBackAsWritten() {
+    String detail = "best other by tail = tgs at 3.55 ms, \"unstable\" in 0 of 30 runs";
+    HeadlineRow r = new HeadlineRow("a, b", "x", 1, 1, 1, 1, 1, false, "h200", "sim", "exp", detail, "note");
+    String[] f = fields(r.csv());
+    assertEquals("a, b", f[0]);
+    assertEquals(detail, f[12], "quoted as RFC 4180, nothing replaced");
+  }
+
+  private static String[] fields(String line) {
+    var recs = io.lithosj.output.Csv.parse(new java.io.StringReader(HeadlineRow.CSV_HEADER + "\n" + line + "\n"));
+    return recs.get(1).fields();
   }
 }
