@@ -32,7 +32,6 @@ gives the launch-to-first-block latency without contention.
 import argparse
 import collections
 import json
-import math
 import os
 import random
 import shutil
@@ -41,6 +40,11 @@ import sys
 import tempfile
 import time
 import traceback
+
+# from the stacking harness beside this file (validation/ is the script's folder, so it is on sys.path):
+# its MPS daemon control (pipe and log directories under /tmp; quit at the end, also on failure) and its
+# percentile (linear interpolation between ranks, numpy's default; None for no data)
+from stack_harness import MPS as Mps, percentile as pct
 
 T0 = time.time()
 
@@ -98,16 +102,6 @@ def log(*a):
 # ----------------------------------------------------------------------------------------------
 # Pure parts (no GPU)
 # ----------------------------------------------------------------------------------------------
-
-def pct(xs, q):
-    """Linear interpolation between ranks (numpy's default); None for no data."""
-    s = sorted(xs)
-    if not s:
-        return None
-    k = (len(s) - 1) * q / 100.0
-    lo, hi = int(math.floor(k)), int(math.ceil(k))
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
 
 def r1(x):
     return None if x is None else round(float(x), 1)
@@ -545,10 +539,6 @@ def child(a):
 # ----------------------------------------------------------------------------------------------
 # Parent: phases, MPS daemon, analysis
 # ----------------------------------------------------------------------------------------------
-
-# the harness's MPS daemon control (pipe and log directories under /tmp; quit at the end, also on failure)
-from stack_harness import MPS as Mps  # noqa: E402  (validation/ is the script's folder, so it is on sys.path)
-
 
 def run_phase(name, roles, cases, params, env_extra, mps=None):
     d = tempfile.mkdtemp(prefix=f"lithosj-dispatch-{name}-", dir="/tmp")
