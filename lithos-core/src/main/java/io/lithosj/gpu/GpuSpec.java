@@ -126,23 +126,12 @@ public record GpuSpec(
    * power are what {@code lithos calibrate} measured on an H100 (calibration/h100-sxm/calibration.json;
    * a test keeps the two equal).
    */
-  public static final GpuSpec H100_SXM = new GpuSpec(
-      "h100-sxm", "NVIDIA H100 80GB HBM3 (SXM5)",
-      new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
-      new SmLimits(2048, 32, 65536, 228 * 1024),
+  public static final GpuSpec H100_SXM = hopperSxm("h100-sxm", "NVIDIA H100 80GB HBM3 (SXM5)",
       2933.2,  // streaming kernel on all 66 TPCs
       69.5,    // best-fitting per-SM cap of the streaming kernel on 1..66 TPCs
-      new ClockRange(345, 1980, 15),
       new PowerModel(121.55, 498.60, 0.6008, 0.3992, 2.4), // idle with a context; FMA/stream on n TPCs
       7.5465,  // launch call to first block
-      1.0,
-      List.of(
-          new MigProfile("1g.10gb", 1, 8, 1),
-          new MigProfile("1g.20gb", 1, 8, 2),
-          new MigProfile("2g.20gb", 2, 16, 2),
-          new MigProfile("3g.40gb", 3, 30, 4),
-          new MigProfile("4g.40gb", 4, 32, 4),
-          new MigProfile("7g.80gb", 7, 66, 8)));
+      "10gb", "20gb", "40gb", "80gb");
 
   /**
    * H200 SXM 141GB: the H100's processor (same GPC layout assumed: 8 GPCs, 66 TPCs, 132 SMs, same
@@ -151,23 +140,36 @@ public record GpuSpec(
    * (calibration/h200/calibration.json; H200PresetTest keeps the two equal). MIG profiles: the
    * H100's TPC counts with the H200's memory sizes.
    */
-  public static final GpuSpec H200 = new GpuSpec(
-      "h200", "NVIDIA H200 (SXM, 141GB HBM3e)",
-      new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
-      new SmLimits(2048, 32, 65536, 228 * 1024),
+  public static final GpuSpec H200 = hopperSxm("h200", "NVIDIA H200 (SXM, 141GB HBM3e)",
       3948.8,  // streaming kernel on all 66 TPCs (1.35x the H100's)
       72.0,    // best-fitting per-SM cap of the streaming kernel on 1..66 TPCs
-      new ClockRange(345, 1980, 15),
       new PowerModel(124.77, 498.74, 0.6581, 0.3419, 2.4), // idle with a context; FMA/stream on n TPCs
       7.868,   // launch call to first block
-      1.0,
-      List.of(
-          new MigProfile("1g.18gb", 1, 8, 1),
-          new MigProfile("1g.35gb", 1, 8, 2),
-          new MigProfile("2g.35gb", 2, 16, 2),
-          new MigProfile("3g.71gb", 3, 30, 4),
-          new MigProfile("4g.71gb", 4, 32, 4),
-          new MigProfile("7g.141gb", 7, 66, 8)));
+      "18gb", "35gb", "71gb", "141gb");
+
+  /**
+   * The GH100 processor of the H100 and H200 SXM parts: 8 GPCs (66 TPCs), Hopper SM limits, its
+   * clock range and MIG layout (TPCs and memory slices per profile); what differs is the memory
+   * and what {@code lithos calibrate} measured. {@code mem1}..{@code mem8}: the memory of a profile
+   * with 1, 2, 4 and 8 memory slices, as the profile names give it.
+   */
+  private static GpuSpec hopperSxm(String id, String name, double memBandwidthGBps, double smBandwidthGBps, PowerModel power,
+                                   double launchOverheadUs, String mem1, String mem2, String mem4, String mem8) {
+    return new GpuSpec(id, name,
+        new int[] {9, 9, 8, 8, 8, 8, 8, 8}, 2,
+        new SmLimits(2048, 32, 65536, 228 * 1024),
+        memBandwidthGBps, smBandwidthGBps,
+        new ClockRange(345, 1980, 15),
+        power, launchOverheadUs,
+        1.0,
+        List.of(
+            new MigProfile("1g." + mem1, 1, 8, 1),
+            new MigProfile("1g." + mem2, 1, 8, 2),
+            new MigProfile("2g." + mem2, 2, 16, 2),
+            new MigProfile("3g." + mem4, 3, 30, 4),
+            new MigProfile("4g." + mem4, 4, 32, 4),
+            new MigProfile("7g." + mem8, 7, 66, 8)));
+  }
 
   /** A100 SXM4 40GB: 7 GPCs enabled, 54 TPCs, 108 SMs. */
   public static final GpuSpec A100_40GB = new GpuSpec(
