@@ -400,8 +400,7 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * dispatch every kernel is a launch of its own, as {@code KernelIssuer} charges it there.
    */
   public static double soloRequestMs(List<Kernel> kernels, GpuSpec g, DispatchModel dispatch, Launch launch) {
-    double[] us = new double[kernels.size()];
-    for (int i = 0; i < us.length; i++) us[i] = kernels.get(i).idealLatencyUs(g, g.tpcCount()) + dispatch.perKernelUs();
+    double[] us = soloKernelUs(kernels, g, dispatch);
     if (!dispatch.equals(DispatchModel.HARDWARE)) {
       // the CUDA backend launches each atom itself: a launch overhead per kernel, eager host gaps kept
       double t = 0;
@@ -413,6 +412,13 @@ public record Scenario(String name, String gpu, String backend, Double durationM
       return t / 1000.0;
     }
     return launch.soloRequestUs(us, g.launchOverheadUs()) / 1000.0;
+  }
+
+  /** Each kernel's time alone on the whole GPU up to the completion its tenant sees (ideal latency + the dispatch's wait), µs. */
+  public static double[] soloKernelUs(List<Kernel> kernels, GpuSpec g, DispatchModel dispatch) {
+    double[] us = new double[kernels.size()];
+    for (int i = 0; i < us.length; i++) us[i] = kernels.get(i).idealLatencyUs(g, g.tpcCount()) + dispatch.perKernelUs();
+    return us;
   }
 
   private static Arrivals arrivals(String at, TenantConfig c) {

@@ -4,6 +4,8 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.stats.Stats;
+import io.lithosj.workload.Arrivals;
+import io.lithosj.workload.Workload;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -182,9 +184,9 @@ final class PaperStacking {
    * (LatencyStatisticsTest checks it), so those run once, at the first seed, and serve every seed.
    */
   private static Scenario alone(Case c, Scenario.TenantConfig t, long seed, List<Long> seeds) {
-    boolean poisson = "poisson".equals(t.arrivals()) || (t.arrivals() == null && t.ratePerSec() != null);
-    boolean random = !"training".equals(t.type()) && poisson;
-    return c.scenario().onlyTenants(t.name()).withPolicy("mps").withSeed(random ? seed : seeds.get(0));
+    Scenario alone = c.scenario().onlyTenants(t.name()).withPolicy("mps");
+    boolean random = alone.tenantSpecs().get(0).workload() instanceof Workload.Inference inf && inf.arrivals() instanceof Arrivals.Poisson;
+    return alone.withSeed(random ? seed : seeds.get(0));
   }
 
   /** Every tenant of every run: the numbers behind the figures and the headline. */

@@ -301,8 +301,7 @@ public final class Validation {
           .mapToDouble(RealRun.Be::soloRatePerS).filter(x -> x > 0).toArray();
       if (rates.length == 0) continue;
       double wallUs = 1e6 / Stats.median(rates);
-      double[] kernelUs = t.workload().kernels().stream().mapToDouble(k -> k.idealLatencyUs(gpu, gpu.tpcCount()) + dispatch.perKernelUs()).toArray();
-      double h = Launch.fitHostLaunchUs(kernelUs, wallUs, gpu.launchOverheadUs());
+      double h = Launch.fitHostLaunchUs(Scenario.soloKernelUs(t.workload().kernels(), gpu, dispatch), wallUs, gpu.launchOverheadUs());
       hostUs.put(t.name(), h);
       notes.add(String.format(Locale.ROOT, "%s: BE '%s' eager at %.2f us host time per kernel (was %.2f): its real rate alone %.4g/s (%.1f ms per unit)%s",
           g.key(), t.name(), h, t.launch().hostLaunchUs(), 1e6 / wallUs, wallUs / 1000,
