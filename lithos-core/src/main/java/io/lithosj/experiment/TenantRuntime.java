@@ -1,5 +1,6 @@
 package io.lithosj.experiment;
 
+import io.lithosj.backend.DispatchModel;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.KernelLaunch;
@@ -7,9 +8,7 @@ import io.lithosj.workload.Arrivals;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
 import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -70,13 +69,9 @@ final class TenantRuntime {
     this.warmupMs = warmupMs;
     this.ids = ids;
     this.issuer = issuer;
-    this.kernelWorkUs = new double[kernels.size()];
-    Map<Kernel, Double> alone = new IdentityHashMap<>(); // an LLM request repeats its decode step's kernel instances
-    double sum = 0;
-    for (int k = 0; k < kernelWorkUs.length; k++) {
-      kernelWorkUs[k] = alone.computeIfAbsent(kernels.get(k), x -> x.idealLatencyUs(gpu, gpu.tpcCount()));
-      sum += kernelWorkUs[k];
-    }
+    this.kernelWorkUs = Scenario.soloKernelUs(kernels, gpu, DispatchModel.HARDWARE);
+    double sum = 0; // in kernel order (DoubleStream.sum compensates, and would move the last digit)
+    for (double us : kernelWorkUs) sum += us;
     this.requestWorkUs = sum;
   }
 
