@@ -6,6 +6,7 @@ import io.lithosj.jupyter.eval.CellEvaluator;
 import io.lithosj.jupyter.eval.CellFailure;
 import io.lithosj.jupyter.eval.CodeAssist;
 import io.lithosj.jupyter.eval.Magics;
+import io.lithosj.progress.AmbientProgress;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -51,6 +52,7 @@ public final class LithosKernel extends BaseKernel {
     private final Magics magics;
     private final List<String> startupWarnings;
     private boolean startupWarned;
+    private final ProgressDisplays progress;
     private final BatchedOutput cellOut;
     private final BatchedOutput cellErr;
     private final PrintStream cellOutStream;
@@ -87,6 +89,8 @@ public final class LithosKernel extends BaseKernel {
         this.cellErr = new BatchedOutput(io.err);
         this.cellOutStream = new PrintStream(cellOut, true, StandardCharsets.UTF_8);
         this.cellErrStream = new PrintStream(cellErr, true, StandardCharsets.UTF_8);
+        this.progress = new ProgressDisplays(io);
+        AmbientProgress.install(progress::open); // Sweep.run and Runner.run in a cell show their progress
         flusher.scheduleWithFixedDelay(this::drainOutput, OUTPUT_FLUSH_MS, OUTPUT_FLUSH_MS, TimeUnit.MILLISECONDS);
         Renderers.registerAll(renderer);
         this.evaluator = new CellEvaluator(cellErrStream); // its remarks are about cells: the cell shows them
@@ -158,6 +162,7 @@ public final class LithosKernel extends BaseKernel {
                     formatError(e)));
         } finally {
             drainOutput();
+            progress.endCell();
             kio.detach(env);
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -187,6 +192,7 @@ public final class LithosKernel extends BaseKernel {
     private void drainOutput() {
         cellOut.drain();
         cellErr.drain();
+        progress.pump();
     }
 
     @Override

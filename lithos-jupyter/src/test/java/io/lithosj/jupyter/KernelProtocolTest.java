@@ -241,6 +241,34 @@ class KernelProtocolTest {
         assertEquals("hello from a jar", ex.ofType("execute_result").get(0).content().path("data").path("text/plain").asText());
     }
 
+    @Test @Order(11)
+    void aSweepShowsOneProgressDisplayUpdatedInPlace() {
+        Path scenario = Path.of(System.getProperty("lithos.repo.root"), "datasets/scenarios/real/solo-demo-hp.json").toAbsolutePath();
+        Exchange ex = kernel.execute("var base = ScenarioLoader.load(Path.of(\"" + scenario.toString().replace("\\", "/") + "\"))"
+                + ".withDurationMs(300, 30);\n"
+                + "var swept = Sweep.run(List.of(base.withPolicy(\"mps\"), base.withPolicy(\"priority\"), base.withPolicy(\"lithos\")),"
+                + " 1, line -> {});\n"
+                + "System.out.println(swept.size() + \" results\");");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        List<Msg> shown = ex.ofType("display_data");
+        assertEquals(1, shown.size(), () -> "one display for the whole sweep: " + ex.iopub());
+        String id = shown.get(0).content().path("transient").path("display_id").asText();
+        assertFalse(id.isEmpty(), () -> "the display has an id to update: " + shown.get(0).content());
+        List<Msg> updates = ex.ofType("update_display_data");
+        assertFalse(updates.isEmpty(), () -> "no update_display_data: " + ex.iopub());
+        for (Msg u : updates) assertEquals(id, u.content().path("transient").path("display_id").asText());
+        JsonNode last = updates.get(updates.size() - 1).content().path("data");
+        assertTrue(last.path("text/plain").asText().matches("solo-demo-hp: 3 runs: 3/3 runs done in [0-9.]+ s"), last::toString);
+        assertTrue(last.path("text/html").asText().contains("<progress value=\"1.0000\""), last::toString);
+        String first = shown.get(0).content().path("data").path("text/plain").asText();
+        assertTrue(first.matches("solo-demo-hp: 3 runs: [0-2]/3 runs, \\d+ %, .* elapsed, (about .* left|estimating time left)"), first);
+        assertEquals("3 results\n", ex.stream("stdout"), "the progress display does not print");
+
+        Exchange quiet = kernel.execute("1 + 1");
+        assertTrue(quiet.ofType("display_data").isEmpty() && quiet.ofType("update_display_data").isEmpty(),
+                () -> "a finished sweep shows nothing in later cells: " + quiet.iopub());
+    }
+
     @Test @Order(100)
     void shutdownEndsTheProcess() throws Exception {
         Exchange ex = kernel.controlRequest("shutdown_request", JupyterTestClient.JSON.createObjectNode().put("restart", false));
