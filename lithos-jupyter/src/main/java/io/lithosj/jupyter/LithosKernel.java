@@ -5,7 +5,7 @@ import io.lithosj.jupyter.eval.Cell;
 import io.lithosj.jupyter.eval.CellEvaluator;
 import io.lithosj.jupyter.eval.CellFailure;
 import io.lithosj.jupyter.eval.CodeAssist;
-import io.lithosj.jupyter.eval.Magics;
+import io.lithosj.jupyter.magic.Magics;
 import io.lithosj.progress.AmbientProgress;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -95,7 +95,7 @@ public final class LithosKernel extends BaseKernel {
         Renderers.registerAll(renderer);
         this.evaluator = new CellEvaluator(cellErrStream); // its remarks are about cells: the cell shows them
         this.assist = new CodeAssist(evaluator);
-        this.magics = new Magics(evaluator, cellOutStream);
+        this.magics = new Magics(evaluator, cellOutStream, this::runCell);
         this.startupWarnings = runStartup();
         startupWarnings.forEach(w -> log.println("lithos-java kernel: " + w));
     }
@@ -215,15 +215,22 @@ public final class LithosKernel extends BaseKernel {
         startupWarnings.forEach(w -> cellErrStream.println("warning: " + w));
     }
 
-    /** Runs a cell's code and magics in order; the value is the last snippet's, if that was an expression. */
+    /**
+     * Runs a cell's code, magics and commands in order; the value is the last part's: a snippet's if that was an
+     * expression, the code's of %time, %%time and %load.
+     */
     CellEvaluator.Value runCell(String label, String code) throws CellFailure {
         CellEvaluator.Value last = new CellEvaluator.Value(false, null);
         for (Cell.Part part : Cell.parse(label, code).parts()) {
-            if (part instanceof Cell.Magic m) {
-                magics.run(label, m);
-                last = new CellEvaluator.Value(false, null);
+            if (part instanceof Cell.Code c) {
+                last = evaluator.run(label, c);
+            } else if (part instanceof Cell.Magic m) {
+                last = magics.run(label, m);
+            } else if (part instanceof Cell.CellMagic m) {
+                last = magics.run(label, m);
             } else {
-                last = evaluator.run(label, (Cell.Code) part);
+                magics.run(label, (Cell.Command) part);
+                last = new CellEvaluator.Value(false, null);
             }
         }
         return last;
