@@ -4,6 +4,7 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.figures.Charts;
+import io.lithosj.figures.Titles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,9 @@ final class SlipExperiment {
       lines.put(t, xy);
     }
     Table table = Table.create(id).addColumns(ten, slip, saved, slow);
-    Charts.save(Charts.linesOfSeries(id + " on " + ctx.gpu() + ": LithOS " + mech.saves + " saved per tenant (points: slip k)",
+    // one seed: each tenant runs alone in a closed loop, so a run has no arrival randomness for seeds to average
+    Charts.save(Charts.linesOfTenants(id + ", " + Titles.where("sim", ctx.gpu()) + ": LithOS " + mech.saves
+            + " saved per tenant alone (points: slip k; 1 seed, closed loop)",
         "slowdown of mean latency (%)", mech.saves + " saved per request (%)", lines), ctx.figuresDir(), ctx.prefix(id));
     Tables.write(table, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return points;
