@@ -14,6 +14,8 @@ import io.lithosj.kernel.KernelLaunch;
 import io.lithosj.os.Policies;
 import io.lithosj.os.Policy;
 import io.lithosj.os.PolicyContext;
+import io.lithosj.progress.AmbientProgress;
+import io.lithosj.progress.ProgressTracker;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
 import java.util.ArrayList;
@@ -21,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleConsumer;
-import io.lithosj.progress.AmbientProgress;
-import io.lithosj.progress.ProgressTracker;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -1,5 +1,9 @@
 package io.lithosj.experiment;
 
+import io.lithosj.progress.AmbientProgress;
+import io.lithosj.progress.Durations;
+import io.lithosj.progress.ProgressListener;
+import io.lithosj.progress.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -9,10 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
-import io.lithosj.progress.AmbientProgress;
-import io.lithosj.progress.Durations;
-import io.lithosj.progress.ProgressListener;
-import io.lithosj.progress.ProgressTracker;
 
 /**
  * Runs many independent scenarios on all cores. Each run is single-threaded and deterministic,

@@ -159,14 +159,19 @@ public final class Charts {
       for (Bar b : bars) top = Math.max(top, finiteOr0(b.value()) + finiteOr0(b.halfWidth()));
     }
     List<String> labels = new ArrayList<>();
+    boolean crowded = false;
     for (int k = 0; k < categories.size(); k++) {
       List<String> notes = new ArrayList<>();
       for (var e : seriesByPolicy.entrySet()) {
         double v = e.getValue().get(k).value();
         if (tooShortToSee(v, top)) notes.add(e.getKey() + " = " + Numbers.sig(v, 2));
       }
-      labels.add(notes.isEmpty() ? categories.get(k) : categories.get(k) + " (" + String.join(", ", notes) + ")");
+      // more than two names run into the next category's label: the axis title says it once instead
+      crowded |= notes.size() > MAX_BAR_NOTES;
+      labels.add(notes.isEmpty() || notes.size() > MAX_BAR_NOTES ? categories.get(k)
+          : categories.get(k) + " (" + String.join(", ", notes) + ")");
     }
+    if (crowded) c.setXAxisTitle(xTitle + "; bars under " + Numbers.sig(0.01 * top, 2) + " are too short to see (values in the data)");
     boolean anyError = seriesByPolicy.values().stream().flatMap(List::stream).anyMatch(b -> Double.isFinite(b.halfWidth()));
     seriesByPolicy.forEach((policy, bars) -> {
       List<Double> y = bars.stream().map(b -> finiteOr0(b.value())).toList();
@@ -177,9 +182,12 @@ public final class Charts {
     return c;
   }
 
-  /** Under 1% of the axis: a bar of at most a few pixels, which reads as no bar. NaN (no value) is noted too. */
+  /** How many too-short bars a category label names one by one. */
+  static final int MAX_BAR_NOTES = 2;
+
+  /** Zero, or under 1% of the axis: a bar of at most a few pixels reads as no bar. NaN (no value) is noted too. */
   private static boolean tooShortToSee(double v, double top) {
-    return !Double.isFinite(v) || Math.abs(v) < 0.01 * top;
+    return !Double.isFinite(v) || v == 0 || Math.abs(v) < 0.01 * top;
   }
 
   /** Lines with error bars over a swept parameter, one per variant. */
@@ -231,7 +239,13 @@ public final class Charts {
         SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
     int i = 0;
     for (var e : xyByTenant.entrySet()) {
-      XYSeries s = c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+      double[] x = e.getValue()[0];
+      double[] y = e.getValue()[1];
+      // all its points on one spot (e.g. a mechanism that never acts: 0, 0) hide under another tenant's: say where
+      boolean onePoint = x.length > 1 && java.util.Arrays.stream(x).allMatch(v -> v == x[0])
+          && java.util.Arrays.stream(y).allMatch(v -> v == y[0]);
+      String name = onePoint ? e.getKey() + " (all at " + Numbers.sig(x[0], 2) + ", " + Numbers.sig(y[0], 2) + ")" : e.getKey();
+      XYSeries s = c.addSeries(name, x, y);
       s.setLineColor(Palette.tenant(e.getKey()));
       s.setMarkerColor(Palette.tenant(e.getKey()));
       s.setMarker(markers[i % markers.length]);

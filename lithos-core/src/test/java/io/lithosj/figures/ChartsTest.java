@@ -38,6 +38,26 @@ class ChartsTest {
   }
 
   @Test
+  void manyShortBarsInOneCategoryAreSaidOnceInTheAxisTitle() {
+    Map<String, List<Charts.Bar>> s = new LinkedHashMap<>();
+    s.put("mps", List.of(new Charts.Bar(190, 40, false)));
+    for (String p : List.of("mig", "tgs", "lithos")) s.put(p, List.of(new Charts.Bar(p.equals("tgs") ? 1.0 : 1.5, 0.1, false)));
+    CategoryChart c = Charts.barsWithErrors("t", "job", "p99 / alone", List.of("resnet50"), s);
+    assertEquals(List.of("resnet50"), c.getSeriesMap().get("mps").getXData(), "three names would not fit under one category");
+    assertEquals("job; bars under 2.3 are too short to see (values in the data)", c.getXAxisTitle());
+  }
+
+  @Test
+  void aTenantWhosePointsAllCoincideSaysWhere() {
+    Map<String, double[][]> lines = new LinkedHashMap<>();
+    lines.put("retinanet", new double[][] {{-1, 0.4}, {2.3, 5.6}});
+    lines.put("resnet50", new double[][] {{0, 0}, {0, 0}});
+    XYChart c = Charts.linesOfTenants("t", "x", "y", lines);
+    assertEquals(List.of("retinanet", "resnet50 (all at 0, 0)"), List.copyOf(c.getSeriesMap().keySet()));
+    assertEquals(Palette.tenant("resnet50"), c.getSeriesMap().get("resnet50 (all at 0, 0)").getLineColor());
+  }
+
+  @Test
   void systemBarsDrawTheSloAndNameAZeroBar() {
     Map<String, Charts.Bar> b = new LinkedHashMap<>();
     b.put("mps", new Charts.Bar(57, 31, true));
@@ -58,7 +78,7 @@ class ChartsTest {
     assertEquals(0, runs.get(0).tenant("hp-infer").completed(),
         "in 300 ms no HP request completes under MPS (the case this test is about)");
     assertTrue(c.getSeriesMap().containsKey("mps: 0 of " + runs.get(0).tenant("hp-infer").arrived() + " completed"),
-        c.getSeriesMap()::keySet);
+        () -> c.getSeriesMap().keySet().toString());
     // the data (1 to 5 ms) spans less than LOG_AXIS_MIN_SPAN: linear from 0
     assertFalse(c.getStyler().isXAxisLogarithmic());
     assertEquals(0.0, c.getStyler().getXAxisMin());
