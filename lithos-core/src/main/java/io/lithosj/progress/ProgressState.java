@@ -30,12 +30,15 @@ public record ProgressState(String label, double done, int finished, int total, 
     return elapsedSec * (1 - f) / f;
   }
 
-  /** E.g. "inference-stacking: 2/3 runs, 71 %, 12 s elapsed, about 5 s left" or "... 3/3 runs done in 17 s". */
+  /**
+   * E.g. "inference-stacking: 2/3 runs, 71 %, 12 s elapsed, about 5 s left" or "... 3/3 runs done in 17 s";
+   * one run has no count: "demo / lithos: 25 %, 2.7 s elapsed, about 8.1 s left".
+   */
   @Override public String toString() {
-    String count = total > 1 ? finished + "/" + total + " runs" : "1 run";
-    if (over) return label + ": " + count + " done in " + Durations.format(elapsedSec);
+    String count = total > 1 ? finished + "/" + total + " runs" + (over ? " " : ", ") : "";
+    if (over) return label + ": " + count + "done in " + Durations.format(elapsedSec);
     double left = secondsLeft();
-    return String.format(Locale.ROOT, "%s: %s, %.0f %%, %s elapsed, %s", label, count, fraction() * 100,
+    return String.format(Locale.ROOT, "%s: %s%.0f %%, %s elapsed, %s", label, count, fraction() * 100,
         Durations.format(elapsedSec), Double.isNaN(left) ? "estimating time left" : "about " + Durations.format(left) + " left");
   }
 }

@@ -53,6 +53,17 @@ class ProgressTrackerTest {
   }
 
   @Test
+  void oneRunHasNoCount() {
+    ProgressTracker t = new ProgressTracker("demo / lithos", 1, heard::add, 0, nowNanos::get);
+    sleepMs(2000);
+    t.advance(0, 0.25);
+    sleepMs(1000);
+    t.finish();
+    assertEquals("demo / lithos: 25 %, 2.0 s elapsed, about 6.0 s left", heard.get(0).toString());
+    assertEquals("demo / lithos: done in 3.0 s", heard.get(1).toString());
+  }
+
+  @Test
   void durationsReadAsPeopleSayThem() {
     assertEquals("0.4 s", Durations.format(0.43));
     assertEquals("12 s", Durations.format(12.4));
