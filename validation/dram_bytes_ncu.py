@@ -22,7 +22,8 @@ A check kernel of known traffic comes first: an out-of-place fp32 add over 2^28 
 
 Output (--out DIR): <id>.dram.csv (seq, name, grid, dram_read_bytes, dram_write_bytes, gpu_time_ns),
 ncu-<group>.csv (ncu's raw CSV), probe.json (environment, per-workload totals, errors).
-datasets/add_dram_bytes.py joins <id>.dram.csv into the traces by kernel order and name.
+Copied (gzipped) into datasets/traces/raw-h200/, lithos-core's TraceDatasetBuilder pairs them with the trace kernels
+(workload.trace.DramMeasurements) and the traces carry them as dram_bytes.
 
   python3 validation/dram_bytes_ncu.py --out $OUT/dram --budget-s 500 [--groups check,bert-large-train,...]
 """
@@ -49,6 +50,11 @@ GROUPS = {
     "resnet50-inf": ["inference-resnet50-b1"],
     "retinanet-inf": ["inference-retinanet-b1"],
     "gptj": ["inference-gptj-6b-prefill-p1024", "inference-gptj-6b-decode-b1"],
+    # not in the validation set; the paper experiments use them
+    "llama3-8b": ["inference-llama3-8b-prefill-p1024", "inference-llama3-8b-decode-b1"],
+    "resnet50-train": ["training-resnet50-b184"],
+    "vgg19-train": ["training-vgg19-b120"],
+    "llama3-8b-lora-train": ["training-llama3-8b-lora-b4"],
 }
 T0 = time.time()
 
@@ -64,6 +70,9 @@ def log(*a):
 def child(group, warmup):
     sys.path.insert(0, DATASETS)
     import torch
+    # as collect_traces.py's main sets them: fp32 GEMMs take TF32 kernels (other kernels, other bytes)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
     if group == "check":
         a = torch.randn(1 << 28, device="cuda")
         b = torch.randn(1 << 28, device="cuda")
