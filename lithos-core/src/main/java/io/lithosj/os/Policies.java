@@ -87,7 +87,10 @@ public final class Policies {
 
   private static Entry<?> entry(String name) {
     Entry<?> e = REGISTRY.get(name);
-    if (e == null) throw new PolicyConfigException("policy.name", "unknown policy '" + name + "' (known: " + names() + ")");
+    if (e == null) {
+      throw new PolicyConfigException("policy.name", "unknown policy '" + name + "'"
+          + io.lithosj.report.Suggestions.didYouMean(name, names()) + " (known: " + String.join(", ", names()) + ")");
+    }
     return e;
   }
 
