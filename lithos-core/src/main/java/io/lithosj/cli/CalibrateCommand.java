@@ -18,32 +18,32 @@ import picocli.CommandLine.Option;
         "bandwidth ceiling, launch and per-atom overhead, power against active TPCs, and check trace replay.",
         "Writes CSV files and calibration.json. Never changes clocks or power limits."})
 public final class CalibrateCommand implements Callable<Integer> {
-  @Option(names = "--out", description = "output folder (default: calibration/<gpu id>)")
+  @Option(names = "--out", description = "Output folder (default: calibration/<gpu id>).")
   Path out;
 
-  @Option(names = "--gpu", description = "GPU preset the device is (default: detected)")
+  @Option(names = "--gpu", description = "GPU preset the device is (default: detected).")
   String gpu;
 
-  @Option(names = "--reps", defaultValue = "5", description = "runs per point, median kept (default: ${DEFAULT-VALUE})")
+  @Option(names = "--reps", defaultValue = "5", description = "Runs per point, median kept (default: ${DEFAULT-VALUE}).")
   int reps;
 
-  @Option(names = "--tpcs", split = ",", description = "TPC counts of the scaling scans (default: 1,2,3,4,6,8,12,16,20,24,28,33,40,48,56,66)")
+  @Option(names = "--tpcs", split = ",", description = "TPC counts of the scaling scans (default: 1,2,3,4,6,8,12,16,20,24,28,33,40,48,56,66).")
   int[] tpcs = Calibrator.DEFAULT_TPCS;
 
-  @Option(names = "--skip-power", description = "do not measure power (NVML)")
+  @Option(names = "--skip-power", description = "Do not measure power (NVML).")
   boolean skipPower;
 
-  @Option(names = "--power-seconds", defaultValue = "1.5", description = "length of each power run, s (default: ${DEFAULT-VALUE})")
+  @Option(names = "--power-seconds", defaultValue = "1.5", description = "Length of each power run, s (default: ${DEFAULT-VALUE}).")
   double powerSeconds;
 
-  @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
+  @Option(names = "--grid-factor", defaultValue = "2", description = "Physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE}).")
   double gridFactor;
 
   /** Parts that can be measured into an existing calibration. */
   enum Part { fill }
 
-  @Option(names = "--only", description = "measure one part into an existing calibration of this GPU: fill (the replay fill curve, "
-      + "then the replay checks)")
+  @Option(names = "--only", description = "Measure one part into an existing calibration of this GPU: fill (the replay fill curve, "
+      + "then the replay checks; default: everything).")
   Part only;
 
   @Override public Integer call() {

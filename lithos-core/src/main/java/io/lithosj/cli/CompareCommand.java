@@ -31,19 +31,19 @@ import picocli.CommandLine.Parameters;
         "(<scenario>-<policy>-atoms.csv[.gz] from --atom-log), OUT/kernels.md and .csv compare kernel by kernel",
         "and kernels.md lists each real run's host stalls."})
 public final class CompareCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
+  @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "The scenario files the real runs used.")
   List<Path> scenarioFiles;
 
   @Option(names = "--real", required = true, paramLabel = "DIR",
-      description = "folder of a real run's CSVs; repeat for repeated runs") List<Path> realDirs;
+      description = "Folder of a real run's CSVs; repeat for repeated runs.") List<Path> realDirs;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "where the comparison goes (default: the first --real folder)")
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Where the comparison goes (default: the first --real folder).")
   Path out;
 
-  @Option(names = "--tolerance-pct", defaultValue = "15", description = "model error counted as agreement (default: ${DEFAULT-VALUE})")
+  @Option(names = "--tolerance-pct", defaultValue = "15", description = "Model error counted as agreement, in percent (default: ${DEFAULT-VALUE}).")
   double tolerancePct;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
 
   @Override
   public Integer call() throws IOException {

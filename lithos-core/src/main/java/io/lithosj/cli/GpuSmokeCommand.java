@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
         "and only on SMs of masked TPCs (also: concurrent, starved, aborted atoms and the GpuBackend contract).",
         "Exit code 0 when all checks pass, 1 when one fails, 3 without a GPU."})
 public final class GpuSmokeCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = ".", description = "folder for gpu_smoke.csv (default: current)")
+  @Option(names = "--out", defaultValue = ".", description = "Folder for gpu_smoke.csv (default: the current folder).")
   Path out;
 
-  @Option(names = "--grid-factor", defaultValue = "2", description = "physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE})")
+  @Option(names = "--grid-factor", defaultValue = "2", description = "Physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE}).")
   double gridFactor;
 
   @Override public Integer call() {

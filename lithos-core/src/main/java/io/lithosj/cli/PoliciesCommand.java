@@ -32,9 +32,11 @@ final class PoliciesCommand implements Callable<Integer> {
             + Suggestions.didYouMean(n, Policies.names()) + " (known: " + String.join(", ", Policies.names()) + ")");
       }
     }
-    for (String n : names) System.out.println(text(n));
-    System.out.println("Set parameters in a scenario's \"policy\": {\"name\": ..., \"params\": {...}} "
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    for (String n : names) out.println(text(n));
+    out.println("Set parameters in a scenario's \"policy\": {\"name\": ..., \"params\": {...}} "
         + "or per policy in \"perPolicy\"; units: fraction = 0..1, % = 0..100.");
+    out.flush();
     return 0;
   }
 

@@ -17,21 +17,21 @@ import picocli.CommandLine.Option;
     description = "Run every paper experiment on the modeled GPUs; write figures/*.png|svg, figures/data/*.csv "
         + "and figures/headline.csv.")
 final class ReproduceCommand implements Callable<Integer> {
-  @Option(names = "--gpu", split = ",", description = "modeled GPUs, of a100-40gb, h100-sxm, h200 (default: a100-40gb,h200: the paper's testbed and the GPU the traces were measured on)",
+  @Option(names = "--gpu", split = ",", description = "Modeled GPUs, of a100-40gb, h100-sxm, h200 (default: ${DEFAULT-VALUE}: the paper's testbed and the GPU the traces were measured on).",
       defaultValue = "a100-40gb,h200")
   List<String> gpus;
 
-  @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;
+  @Option(names = {"-o", "--out"}, description = "Output folder (default: ${DEFAULT-VALUE}, whose figures and tables are committed: the README shows them).", defaultValue = "figures") Path out;
 
-  @Option(names = "--scenarios", description = "paper scenario folder", defaultValue = "datasets/scenarios/paper")
+  @Option(names = "--scenarios", description = "Paper scenario folder (default: ${DEFAULT-VALUE}).", defaultValue = "datasets/scenarios/paper")
   Path scenarios;
 
-  @Option(names = "--quick", description = "short runs, few sweep points: a smoke test, not results") boolean quick;
+  @Option(names = "--quick", description = "Short runs, few sweep points: a smoke test, not results.") boolean quick;
 
-  @Option(names = "--threads", description = "parallel runs (default: all cores)") Integer threads;
+  @Option(names = "--threads", description = "Parallel runs (default: all cores).") Integer threads;
 
-  @Option(names = "--only", split = ",", description = "only these experiments: inference-stacking, hybrid, atomization, slip, table1 "
-      + "(figures and data only; headline.csv and the README are left alone)")
+  @Option(names = "--only", split = ",", description = "Only these experiments: inference-stacking, hybrid, atomization, slip, table1 "
+      + "(figures and data only; headline.csv and the README are left alone; default: all).")
   java.util.Set<String> only;
 
   @Override
