@@ -63,6 +63,8 @@ final class BenchCommand implements Callable<Integer> {
   record Figure(String scenarioCase, double durationMs, long events, long blocks, double gpuSecPerCpuSec,
                 double eventsPerCpuSec, double blocksPerCpuSec) {}
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -183,6 +185,10 @@ final class BenchCommand implements Callable<Integer> {
     if (mem != null) out.put("memory", mem);
     try {
       io.lithosj.output.SafeOutput.write(jsonOut, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
+      java.util.Map<String, String> hashes = new LinkedHashMap<>();
+      for (String c : cases) hashes.put(c, io.lithosj.output.RunRecord.hash(load(c)));
+      String name = jsonOut.getFileName().toString().replaceFirst("\\.json$", "");
+      io.lithosj.output.RunRecord.write(jsonOut.resolveSibling(name + ".run.json"), LithosCli.typed(spec), List.of(jsonOut), hashes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -46,6 +46,8 @@ public final class CalibrateCommand implements Callable<Integer> {
       + "then the replay checks; default: everything).")
   Part only;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
+
   @Override public Integer call() {
     GpuSpec preset = gpu != null ? GpuSpec.byId(gpu) : null;
     // NVML is opened by the calibrator itself (nvmlPeriodMs 0 here).
@@ -55,7 +57,9 @@ public final class CalibrateCommand implements Callable<Integer> {
       AtomEngine eng = backend.engine();
       Calibrator calibrator = new Calibrator(eng, spec, new Calibrator.Options(dir, reps, tpcs, !skipPower, powerSeconds, gridFactor, spec),
           System.out);
+      java.nio.file.attribute.FileTime started = FolderRecord.now();
       Calibration cal = only != null ? calibrator.runFill(Calibration.load(dir)) : calibrator.run();
+      FolderRecord.write(command, dir, "calibrate", started, java.util.Map.of());
       System.out.printf("wrote %s (%.0f GB/s, launch %.1f us, atom %.1f us)%n", dir.resolve(Calibration.FILE),
           cal.memBandwidthGBps(), cal.launchOverheadUs(), cal.atomOverheadUs());
       return 0;

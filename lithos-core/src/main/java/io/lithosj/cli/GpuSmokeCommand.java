@@ -21,12 +21,16 @@ public final class GpuSmokeCommand implements Callable<Integer> {
   @Option(names = "--grid-factor", defaultValue = "2", description = "Physical blocks per resident slot: 2 keeps a second set queued to refill SMs that blocks yielded (default: ${DEFAULT-VALUE}).")
   double gridFactor;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override public Integer call() {
     CudaBackend.Options d = CudaBackend.Options.defaults();
     try (CudaBackend backend = CudaBackend.open(new CudaBackend.Options(d.deviceOrdinal(), null, null, gridFactor, d.nvmlPeriodMs()))) {
       System.out.println("gpu-smoke on " + backend.device() + ", grid factor " + gridFactor + ", calibration: " + backend.calibrationSource());
       if (backend.nvmlMissing() != null) System.out.println(backend.nvmlMissing());
+      java.nio.file.attribute.FileTime started = FolderRecord.now();
       int failed = new GpuSmoke(backend, out, System.out).run();
+      FolderRecord.write(spec, out, "gpu_smoke", started, java.util.Map.of());
       System.out.println(backend.stats());
       return failed == 0 ? 0 : 1;
     } catch (CudaUnavailableException e) {

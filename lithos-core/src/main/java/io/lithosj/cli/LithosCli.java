@@ -57,6 +57,12 @@ public final class LithosCli {
     return 2;
   }
 
+  /** The command as typed, {@code lithos run x.json -p mps}, for the run records beside outputs. */
+  static String typed(CommandLine.Model.CommandSpec spec) {
+    CommandLine.ParseResult r = spec.root().commandLine().getParseResult();
+    return "lithos" + (r == null ? "" : " " + String.join(" ", r.originalArgs()));
+  }
+
   /** {@code lithos --version}: the build's version and the repository's commit. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override public String[] getVersion() {

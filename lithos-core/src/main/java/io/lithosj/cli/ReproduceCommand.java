@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +35,12 @@ final class ReproduceCommand implements Callable<Integer> {
       + "(figures and data only; headline.csv and the README are left alone; default: all).")
   java.util.Set<String> only;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
+    java.nio.file.attribute.FileTime started = FolderRecord.now();
     io.lithosj.output.SafeOutput.checkDir(out); // before hours of runs, with the system's reason
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
         .withScenarioDir(scenarios);
@@ -48,6 +52,7 @@ final class ReproduceCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-75s %8.3g%s %-28s %-7s %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredText(),
           r.within25(), r.gpu(), r.detail());
     }
+    FolderRecord.write(spec, out, "reproduce", started, Map.of(scenarios.toString(), io.lithosj.output.RunRecord.hash(scenarios)));
     System.out.printf(Locale.ROOT, "wrote %s in %.0f s%n", only == null ? out + "/headline.csv and figures" : "the figures and data of " + only + " to " + out, (System.nanoTime() - t0) / 1e9);
     if (!quick && only == null && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {
       System.out.println("updated the results table in README.md");

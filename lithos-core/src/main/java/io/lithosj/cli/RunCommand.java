@@ -169,8 +169,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    return "lithos " + String.join(" ", spec.commandLine().getParseResult() == null ? List.of()
-        : spec.root().commandLine().getParseResult().originalArgs());
+    return LithosCli.typed(spec);
   }
 
   /** Every {@code -p} name is a policy or {@code all}: a typo beside {@code all} is no less a typo. */

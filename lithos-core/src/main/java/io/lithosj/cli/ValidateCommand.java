@@ -1,5 +1,6 @@
 package io.lithosj.cli;
 
+import io.lithosj.output.RunRecord;
 import io.lithosj.validation.RealRun;
 import io.lithosj.validation.TimeSliceProbe;
 import io.lithosj.validation.Validation;
@@ -13,7 +14,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lithos validate}: the validation set's real runs beside the modeled GPU (issue 14). */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -54,6 +57,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
     io.lithosj.output.SafeOutput.checkDir(out); // before the long runs, with the system's reason
@@ -70,6 +75,9 @@ public final class ValidateCommand implements Callable<Integer> {
         quiet ? s -> {} : System.err::println, calibrated));
     r.notes().add(0, calibration);
     ValidationReport.write(r, out);
+    RunRecord.write(out.resolve("comparison.run.json"), LithosCli.typed(spec),
+        List.of(out.resolve("comparison.csv"), out.resolve("comparison.md"), out.resolve("comparison.png")),
+        Map.of(scenarios.toString(), RunRecord.hash(scenarios)));
     System.out.printf(Locale.ROOT, "%d of %d cells meet issue 14's tolerances; wrote %s, comparison.md, comparison.png%n",
         r.met(), r.cells().size(), out.resolve("comparison.csv"));
     return 0;

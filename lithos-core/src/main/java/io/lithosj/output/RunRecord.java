@@ -34,15 +34,16 @@ public final class RunRecord {
 
   private RunRecord() {}
 
-  /** The record's fields, in the order written. */
-  public static Map<String, Object> of(String commandLine, List<Path> files, Map<String, String> scenarioHashes) {
+  /** The record's fields, in the order written; files are named relative to {@code folder}. */
+  public static Map<String, Object> of(Path folder, String commandLine, List<Path> files, Map<String, String> scenarioHashes) {
+    Path base = folder.toAbsolutePath().normalize();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("toolkit", "lithos-j");
     m.put("version", Provenance.version());
     m.put("gitCommit", Provenance.gitCommit());
     m.put("commandLine", commandLine);
     m.put("writtenAt", Instant.now().toString());
-    m.put("files", files.stream().map(f -> f.getFileName().toString()).toList());
+    m.put("files", files.stream().map(f -> base.relativize(f.toAbsolutePath().normalize()).toString()).toList());
     m.put("scenarioSha256", scenarioHashes);
     return m;
   }
@@ -50,7 +51,7 @@ public final class RunRecord {
   /** Writes {@link #of} atomically to {@code sidecar}. */
   public static void write(Path sidecar, String commandLine, List<Path> files, Map<String, String> scenarioHashes) {
     try {
-      SafeOutput.write(sidecar, JSON.writeValueAsString(of(commandLine, files, scenarioHashes)) + "\n");
+      SafeOutput.write(sidecar, JSON.writeValueAsString(of(sidecar.toAbsolutePath().getParent(), commandLine, files, scenarioHashes)) + "\n");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
