@@ -22,11 +22,11 @@ public final class Display {
   private Display() {}
 
   public static void display(Object value) {
-    System.out.println(text(value));
+    System.out.println(displayText(value));
   }
 
   /** What {@link #display} prints; a chart is written to a file first. */
-  public static String text(Object value) {
+  public static String displayText(Object value) {
     if (value instanceof Table t) return TextTable.render(t);
     if (value instanceof RunResult r) return TextTable.render(r.table()) + TextTable.render(r.gpuTable());
     if (value instanceof Comparison c) return TextTable.render(c.table()) + TextTable.render(c.gpuTable());

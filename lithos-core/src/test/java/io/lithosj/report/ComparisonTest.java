@@ -60,7 +60,7 @@ class ComparisonTest {
 
   @Test
   void theTextViewIsFormattedByUnit() {
-    String text = Display.text(c);
+    String text = Display.displayText(c);
     assertTrue(text.contains("p99OverSolo") && text.contains("tpcUtilization %") && text.contains("energy J"), text);
     assertTrue(text.lines().noneMatch(l -> l.matches(".*\\d\\.\\d{4,}.*")), "no long decimals: " + text);
   }
