@@ -89,6 +89,11 @@ public record Comparison(List<RunResult> runs, Map<String, TenantMetrics> alone)
     return t == null ? Table.create("GPU-wide") : t.setName("GPU-wide, per policy");
   }
 
+  /** The two tables as text, so a notebook's {@code display(comparison)} or a print reads as the CLI's. */
+  @Override public String toString() {
+    return TextTable.render(table()) + "\n" + TextTable.render(gpuTable());
+  }
+
   private static double ratio(double a, double b) {
     return b > 0 && Double.isFinite(a) ? a / b : Double.NaN;
   }

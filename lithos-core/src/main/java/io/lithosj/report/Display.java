@@ -29,7 +29,6 @@ public final class Display {
   public static String displayText(Object value) {
     if (value instanceof Table t) return TextTable.render(t);
     if (value instanceof RunResult r) return TextTable.render(r.table()) + TextTable.render(r.gpuTable());
-    if (value instanceof Comparison c) return TextTable.render(c.table()) + TextTable.render(c.gpuTable());
     if (value instanceof Chart<?, ?> c) return "chart saved to " + save(c);
     return String.valueOf(value);
   }
