@@ -1,5 +1,6 @@
 package io.lithosj.cli;
 
+import io.lithosj.home.LithosHome;
 import io.lithosj.reproduce.HeadlineRow;
 import io.lithosj.reproduce.Reproduction;
 import java.io.IOException;
@@ -21,9 +22,10 @@ final class ReproduceCommand implements Callable<Integer> {
       defaultValue = "a100-40gb,h200")
   List<String> gpus;
 
-  @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;
+  @Option(names = {"-o", "--out"}, description = "output folder, relative to the working directory (default: figures; the "
+      + "README's results table is updated only when this is the repository's figures folder)", defaultValue = "figures") Path out;
 
-  @Option(names = "--scenarios", description = "paper scenario folder", defaultValue = "datasets/scenarios/paper")
+  @Option(names = "--scenarios", description = "paper scenario folder (default: the repository's datasets/scenarios/paper)")
   Path scenarios;
 
   @Option(names = "--quick", description = "short runs, few sweep points: a smoke test, not results") boolean quick;
@@ -39,7 +41,7 @@ final class ReproduceCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     io.lithosj.output.SafeOutput.checkDir(out); // before hours of runs, with the system's reason
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
-        .withScenarioDir(scenarios);
+        .withScenarioDir(scenarios != null ? scenarios : LithosHome.resolve("datasets/scenarios/paper"));
     if (threads != null) o = o.withThreads(threads);
     if (only != null) o = o.withOnly(only);
     List<HeadlineRow> rows = Reproduction.run(o);
@@ -49,7 +51,7 @@ final class ReproduceCommand implements Callable<Integer> {
           r.within25(), r.gpu(), r.detail());
     }
     System.out.printf(Locale.ROOT, "wrote %s in %.0f s%n", only == null ? out + "/headline.csv and figures" : "the figures and data of " + only + " to " + out, (System.nanoTime() - t0) / 1e9);
-    if (!quick && only == null && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {
+    if (!quick && only == null && LithosHome.is(out, "figures") && updateReadme(Reproduction.markdown(rows))) {
       System.out.println("updated the results table in README.md");
     }
     return 0;
@@ -57,7 +59,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
   /** Puts the headline table between the README's headline markers, so the README reads from the run. */
   private static boolean updateReadme(String table) {
-    Path readme = Path.of("README.md");
+    Path readme = LithosHome.resolve("README.md"); // the repository's, never one in the caller's folder
     try {
       if (!Files.exists(readme)) return false;
       String text = Files.readString(readme);
