@@ -42,7 +42,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--gpu", description = "GPU model instead of the file's (h100-sxm, h200, a100-40gb)") String gpu;
 
-  @Option(names = {"-o", "--out"}, description = "CSV output folder (default: results/)", defaultValue = "results")
+  @Option(names = "--calibration", paramLabel = "DIR",
+      description = {"model the GPU from DIR/calibration.json (what 'lithos calibrate' measured on a GPU of the scenario's model):",
+          "its bandwidth, launch overhead and power envelope; on --backend cuda also its replay costs"})
+  Path calibration;
+
+  @Option(names = {"-o", "--out"}, description = "CSV output folder (default: results/ in the working directory)", defaultValue = "results")
   Path out;
 
   @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
@@ -63,6 +68,7 @@ final class RunCommand implements Callable<Integer> {
       if (seed != null) base = base.withSeed(seed);
       if (backend != null) base = base.withBackend(backend);
       if (gpu != null) base = base.withGpu(gpu);
+      if (calibration != null) base = base.withCalibration(calibration.toAbsolutePath().normalize().toString());
       List<String> names = policies == null ? List.of(base.policyName())
           : policies.contains("all") ? Policies.names() : new ArrayList<>(new LinkedHashSet<>(policies));
       for (String p : names) {
