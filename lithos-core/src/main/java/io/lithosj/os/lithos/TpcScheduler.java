@@ -54,6 +54,7 @@ public final class TpcScheduler {
     holder = new int[tpcCount];
     Arrays.fill(holder, NONE);
     heldCount = new int[tenants.size()];
+    round = new RoundDemand(tenants.size());
     free = TpcSet.range(0, tpcCount);
     TpcSet be = TpcSet.EMPTY, hp = TpcSet.EMPTY;
     for (int t = 0; t < tenants.size(); t++) {
@@ -174,10 +175,12 @@ public final class TpcScheduler {
    * <p>Cost (issue 16 item 8): phase 2 skips a tenant that wants nothing and asks only owners that
    * have an idle TPC (found from the idle TPCs, at most the GPU's count), instead of every tenant
    * for every tenant; with 50 tenants the scan made LithOS 10x slower per event than with 10.
-   * Nothing skipped could have launched an atom, and {@link Demand#lendUntilMs} has no side
-   * effects, so the atoms launched are the same.
+   * An owner's {@link Demand#lendUntilMs} is asked once per round and kept until that owner
+   * launches an atom ({@link RoundDemand}). Nothing skipped could have launched an atom, and
+   * lendUntilMs has no side effects, so the atoms launched are the same.
    */
-  public void dispatch(int[] order, boolean stealing, Demand demand) {
+  public void dispatch(int[] order, boolean stealing, Demand tenantsDemand) {
+    Demand demand = round.start(tenantsDemand);
     for (int t : order) {
       for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
         TpcSet own = freeOwnedBy(t);
@@ -191,13 +194,15 @@ public final class TpcScheduler {
         if (free.isEmpty() || !runChecked(t, pick(free, want, t), Double.POSITIVE_INFINITY, demand)) break;
       }
       if (!stealing) continue;
-      // Busy owners' spare TPCs, for atoms that end in time, owners in ascending order. Only owner o's
-      // TPCs are taken while o is asked, so the owners with idle TPCs found here stay those with idle TPCs.
-      for (int o : ownersOfIdleTpcs()) {
-        if (demand.wantTpcs(t) <= 0) break;
-        double until = o == t ? Double.NaN : demand.lendUntilMs(o);
-        if (Double.isNaN(until) || until == Double.POSITIVE_INFINITY) continue;
-        for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
+      // Busy owners' spare TPCs, for atoms that end in time, owners in ascending order: only those
+      // lending until a time (an idle owner's were offered above, a needy owner lends none). While
+      // t is served only t's state and owner o's idle TPCs change, so the list found at its start holds.
+      int want = demand.wantTpcs(t);
+      for (int o : deadlineLenders()) {
+        if (want <= 0) break;
+        if (o == t) continue;
+        double until = demand.lendUntilMs(o);
+        for (; want > 0; want = demand.wantTpcs(t)) {
           TpcSet spare = freeOwnedBy(o);
           if (spare.isEmpty() || !runChecked(t, pick(spare, want, t), until, demand)) break;
         }
@@ -215,6 +220,31 @@ public final class TpcScheduler {
     return r;
   }
 
+  /**
+   * Owners of idle TPCs that lend them until a finite time, ascending; found again when the round,
+   * the idle set or any tenant's atoms changed.
+   */
+  private int[] deadlineLenders() {
+    if (lendersFor == free && lendersRound == round.round && lendersRuns == round.runs) return lenders;
+    int[] owners = ownersOfIdleTpcs();
+    int[] found = new int[owners.length];
+    int n = 0;
+    for (int o : owners) {
+      double until = round.lendUntilMs(o);
+      if (!Double.isNaN(until) && until != Double.POSITIVE_INFINITY) found[n++] = o;
+    }
+    lenders = Arrays.copyOf(found, n);
+    lendersFor = free;
+    lendersRound = round.round;
+    lendersRuns = round.runs;
+    return lenders;
+  }
+
+  private int[] lenders;
+  private TpcSet lendersFor;
+  private int lendersRound;
+  private long lendersRuns;
+
   /** Tenants owning at least one idle TPC, ascending: at most the GPU's TPC count, whatever the tenant count. */
   int[] ownersOfIdleTpcs() {
     if (ownersFor == free) return owners; // the idle set is immutable: same set, same owners
@@ -229,6 +259,48 @@ public final class TpcScheduler {
     ownersFor = free;
     owners = out;
     return out;
+  }
+
+  private final RoundDemand round;
+
+  /**
+   * The tenants' demand for one dispatch round, remembering each owner's lendUntilMs until the
+   * owner launches: it depends on the owner's own queue, held TPCs and running atoms (and the
+   * clock and predictions, which a round does not change), so another tenant's launch leaves it as it was.
+   */
+  private static final class RoundDemand implements Demand {
+    private final double[] lendUntil;
+    private final int[] askedInRound;
+    private int round;
+    private long runs; // launch attempts, so callers can tell when lending may have changed
+    private Demand d;
+
+    RoundDemand(int tenants) {
+      lendUntil = new double[tenants];
+      askedInRound = new int[tenants];
+    }
+
+    Demand start(Demand tenantsDemand) {
+      d = tenantsDemand;
+      if (++round == 0) round = 1; // 0 marks "not asked"
+      return this;
+    }
+
+    @Override public int wantTpcs(int tenant) { return d.wantTpcs(tenant); }
+
+    @Override public double lendUntilMs(int owner) {
+      if (askedInRound[owner] != round) {
+        lendUntil[owner] = d.lendUntilMs(owner);
+        askedInRound[owner] = round;
+      }
+      return lendUntil[owner];
+    }
+
+    @Override public boolean run(int tenant, TpcSet tpcs, double untilMs) {
+      askedInRound[tenant] = 0; // its queue, TPCs and running atoms may change: ask again
+      runs++;
+      return d.run(tenant, tpcs, untilMs);
+    }
   }
 
   private boolean runChecked(int tenant, TpcSet tpcs, double untilMs, Demand demand) {
