@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         "A trace with no kernel inside a request range, a kernel event without grid or block, a zero",
         "dimension or more than 1024 threads per block is an error naming the file and position."})
 final class BuildTracesCommand implements Callable<Integer> {
-  @Parameters(arity = "2..*", paramLabel = "RAW... OUT", description = "raw folders, then the output folder")
+  @Parameters(arity = "2..*", paramLabel = "RAW... OUT", description = "Raw folders, then the output folder.")
   List<Path> paths;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
