@@ -1,5 +1,7 @@
 package io.lithosj.cli;
 
+import io.lithosj.output.RunRecord;
+import io.lithosj.home.LithosHome;
 import io.lithosj.validation.RealRun;
 import io.lithosj.validation.TimeSliceProbe;
 import io.lithosj.validation.Validation;
@@ -13,7 +15,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lithos validate}: the validation set's real runs beside the modeled GPU (issue 14). */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -22,41 +26,47 @@ import picocli.CommandLine.Option;
         "mig with TPC quotas = the real SMs / 2) and writes OUT/comparison.csv (pair, load, mechanism, metric, real,",
         "modeled, real_stable, modeled_stable), comparison.md (cells meeting issue 14's tolerances) and comparison.png."})
 public final class ValidateCommand implements Callable<Integer> {
-  @Option(names = "--real", paramLabel = "FILE|DIR", defaultValue = "results/validation/real",
-      description = "real results: .jsonl files or folders of them; repeatable (default: ${DEFAULT-VALUE})")
+  @Option(names = "--real", paramLabel = "FILE|DIR",
+      description = "Real results: .jsonl files or folders of them; repeatable (default: the repository's results/validation/real).")
   List<Path> real;
 
-  @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "datasets/scenarios/validation",
-      description = "the modeled scenarios, <pair>-<load>.json (default: ${DEFAULT-VALUE})")
+  @Option(names = "--scenarios", paramLabel = "DIR",
+      description = "The modeled scenarios, <pair>-<load>.json (default: the repository's datasets/scenarios/validation).")
   Path scenarios;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUT", defaultValue = "results/validation",
-      description = "where comparison.csv|md|png go (default: ${DEFAULT-VALUE})")
+      description = "Where comparison.csv|md|png go, relative to the working directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--seeds", defaultValue = "3", description = "modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seeds", defaultValue = "3", description = "Modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE}).")
   int seeds;
 
   @Option(names = "--max-duration-ms", defaultValue = "0",
-      description = "cap on a modeled run's length, warm-up scaled alike; 0 = the real run's (default: ${DEFAULT-VALUE})")
+      description = "Cap on a modeled run's length, warm-up scaled alike; 0 = the real run's (default: ${DEFAULT-VALUE}).")
   double maxDurationMs;
 
-  @Option(names = "--only", paramLabel = "PAIR@LOAD", split = ",", description = "only these, e.g. resnet50+mobilenetv2@0.2")
+  @Option(names = "--only", paramLabel = "PAIR@LOAD", split = ",", description = "Only these, e.g. resnet50+mobilenetv2@0.2 (default: every pair and load).")
   Set<String> only;
 
-  @Option(names = {"-j", "--threads"}, description = "parallel modeled runs (default: all cores)")
+  @Option(names = {"-j", "--threads"}, description = "Parallel modeled runs (default: all cores).")
   Integer threads;
 
-  @Option(names = "--timeslice-probe", paramLabel = "FILE", defaultValue = "results/validation/real/timeslice_probe.json",
-      description = "the real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
-          + "used when the file exists (default: ${DEFAULT-VALUE})")
+  @Option(names = "--timeslice-probe", paramLabel = "FILE",
+      description = "The real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
+          + "used when the file exists (default: the repository's results/validation/real/timeslice_probe.json).")
   Path timeslice;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     io.lithosj.output.SafeOutput.checkDir(out); // before the long runs, with the system's reason
+    // defaults name the repository's committed inputs, wherever the command runs from
+    if (real == null) real = List.of(LithosHome.resolve("results/validation/real"));
+    if (scenarios == null) scenarios = LithosHome.resolve("datasets/scenarios/validation");
+    if (timeslice == null) timeslice = LithosHome.resolve("results/validation/real/timeslice_probe.json");
     List<RealRun> runs = RealRun.read(real);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Map<String, Map<String, Object>> calibrated = new LinkedHashMap<>();
@@ -70,6 +80,9 @@ public final class ValidateCommand implements Callable<Integer> {
         quiet ? s -> {} : System.err::println, calibrated));
     r.notes().add(0, calibration);
     ValidationReport.write(r, out);
+    RunRecord.write(out.resolve("comparison.run.json"), LithosCli.typed(spec),
+        List.of(out.resolve("comparison.csv"), out.resolve("comparison.md"), out.resolve("comparison.png")),
+        Map.of(scenarios.toString(), RunRecord.hash(scenarios)));
     System.out.printf(Locale.ROOT, "%d of %d cells meet issue 14's tolerances; wrote %s, comparison.md, comparison.png%n",
         r.met(), r.cells().size(), out.resolve("comparison.csv"));
     return 0;

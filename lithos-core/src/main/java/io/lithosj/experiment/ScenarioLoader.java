@@ -84,6 +84,15 @@ public final class ScenarioLoader {
       String base = file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
       s = s.withName(base);
     }
+    if (s.calibration() != null) {
+      // a calibration folder written in the file is relative to the file, as an include would be
+      try {
+        Path dir = file.toAbsolutePath().getParent();
+        s = s.withCalibration(dir.resolve(s.calibration()).normalize().toString());
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ScenarioException("calibration", "not a path: " + e.getMessage());
+      }
+    }
     s.tenantSpecs();
     return s;
   }
@@ -97,7 +106,9 @@ public final class ScenarioLoader {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(limit + 1);
     } catch (NoSuchFileException e) {
-      throw new ScenarioException("file", "no such scenario file: " + file);
+      // the absolute path, so a notebook started in another folder shows where it looked
+      throw new ScenarioException("file", "no such scenario file: " + file.toAbsolutePath().normalize()
+          + (file.isAbsolute() ? "" : " (relative to the working directory; Repo.path(\"" + file + "\") reads from the repository root)"));
     } catch (IOException e) {
       throw new ScenarioException("file", "cannot read " + file + ": " + e.getMessage());
     }

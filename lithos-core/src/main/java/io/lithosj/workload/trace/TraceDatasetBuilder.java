@@ -38,6 +38,9 @@ import java.util.zip.GZIPOutputStream;
  * whole GPU and at {@value #MIN_PARTIAL_POINTS} or more other SM counts (the others stay empty): SM
  * occupancy runs whose convolution backward stalls below 96 SMs (datasets/traces/PROVENANCE.md).
  *
+ * <p>Where the raw folder has {@code <id>.dram.csv.gz} (per-kernel DRAM bytes measured with Nsight
+ * Compute), each kernel carries its measured bytes ({@link DramMeasurements}).
+ *
  * <p>Each trace records the GPU it was measured on ({@code measured_on}, the {@link GpuSpec} id
  * matching the manifest's device name), and index.json its kind, model, batch size, GPU, whether
  * it is the paper's shape and, for an LLM, its phase (from the manifest's records: see
@@ -57,19 +60,12 @@ public final class TraceDatasetBuilder {
   public record Built(ModelTrace trace, int requests, int unassigned, Map<String, Integer> pairedBySource,
                       int rejectedPairs) {}
 
-  public static void main(String[] args) throws IOException {
-    if (args.length < 2) {
-      System.err.println("usage: TraceDatasetBuilder <raw folder>... <output folder>");
-      System.exit(2);
-    }
-    List<Path> raws = new ArrayList<>();
-    for (int i = 0; i < args.length - 1; i++) raws.add(Path.of(args[i]));
-    List<Built> built = new TraceDatasetBuilder().buildAll(raws, Path.of(args[args.length - 1]));
-    for (Built b : built) {
-      ModelTrace t = b.trace();
-      System.out.printf(Locale.ROOT, "%-30s %6d kernels %9.3f ms  scaling %s  rejected %d%n", t.id(),
-          t.kernels().size(), t.kernelUs() / 1000, b.pairedBySource(), b.rejectedPairs());
-    }
+  /** Kept for scripts: the same as {@code lithos build-traces RAW... OUT}, with its error handling. */
+  public static void main(String[] args) {
+    String[] sub = new String[args.length + 1];
+    sub[0] = "build-traces";
+    System.arraycopy(args, 0, sub, 1, args.length);
+    io.lithosj.cli.LithosCli.main(sub);
   }
 
   public List<Built> buildAll(Path raw, Path out) throws IOException { return buildAll(List.of(raw), out); }
@@ -79,7 +75,7 @@ public final class TraceDatasetBuilder {
     Map<String, Path> rawOf = new java.util.TreeMap<>();
     Map<Path, JsonNode> manifests = new LinkedHashMap<>();
     for (Path raw : raws) {
-      manifests.put(raw, json.readTree(raw.resolve("manifest.json").toFile()));
+      manifests.put(raw, manifest(raw));
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, "*.trace.json.gz")) {
         for (Path p : ds) {
           Path before = rawOf.put(p.getFileName().toString().replace(".trace.json.gz", ""), raw);
@@ -87,6 +83,7 @@ public final class TraceDatasetBuilder {
         }
       }
     }
+    if (rawOf.isEmpty()) throw new IOException("no *.trace.json.gz in " + raws + ": nothing to build");
     Files.createDirectories(out);
     List<Built> all = new ArrayList<>();
     ArrayNode index = json.createArrayNode();
@@ -94,6 +91,10 @@ public final class TraceDatasetBuilder {
       String id = r.getKey();
       Path raw = r.getValue();
       JsonNode manifest = manifests.get(raw);
+      if (!manifest.path("models").path(id).isObject()) {
+        throw new IOException(raw.resolve("manifest.json") + ": no entry models." + id + " for " + id + ".trace.json.gz "
+            + "(its kind, model and batch size)");
+      }
       Built b = build(raw, id, manifest.path("models").path(id), manifest.path("env"));
       try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out.resolve(id + ".csv.gz")))) {
         b.trace().write(o);
@@ -120,7 +121,10 @@ public final class TraceDatasetBuilder {
   public Built build(Path raw, String id, JsonNode modelMeta, JsonNode env) throws IOException {
     KernelTrace trace = ChromeTraceImporter.read(raw.resolve(id + ".trace.json.gz"));
     List<List<TraceKernel>> requests = trace.requests().stream().filter(r -> !r.isEmpty()).toList();
-    if (requests.isEmpty()) throw new IOException(id + ": the trace has no kernels inside a request range");
+    if (requests.isEmpty()) {
+      throw new IOException(raw.resolve(id + ".trace.json.gz") + ": the trace has no kernels inside a request range ("
+          + trace.unassignedCount() + " kernels outside any)");
+    }
     List<TraceKernel> base = requests.get(0);
     List<String> names = base.stream().map(TraceKernel::name).toList();
     double[][] durations = new double[base.size()][];
@@ -163,11 +167,14 @@ public final class TraceDatasetBuilder {
       }
     }
 
+    Path dramFile = DramMeasurements.fileFor(raw, id);
+    DramMeasurements.Paired dram = dramFile == null ? null : DramMeasurements.pair(dramFile, base);
     List<KernelRecord> rows = new ArrayList<>();
     for (int i = 0; i < base.size(); i++) {
       TraceKernel k = base.get(i);
       rows.add(new KernelRecord(i, k.name(), k.gridX(), k.gridY(), k.gridZ(), k.blockX(), k.blockY(), k.blockZ(),
-          k.regsPerThread(), k.smemBytes(), k.stream(), median(durations[i]), run[i], source[i]));
+          k.regsPerThread(), k.smemBytes(), k.stream(), median(durations[i]), run[i], source[i],
+          dram == null ? Double.NaN : dram.bytes()[i]));
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("id", id);
@@ -185,7 +192,28 @@ public final class TraceDatasetBuilder {
     GpuSpec on = GpuSpec.presetForDeviceName(env.path("gpu").asText());
     if (on == null) throw new IOException(id + ": no GPU preset matches the manifest's device '" + env.path("gpu").asText() + "'");
     meta.put("measured_on", on.id());
+    if (dram != null) {
+      meta.put("dram_bytes", "Nsight Compute dram__bytes_read.sum + dram__bytes_write.sum, one request/iteration, "
+          + "L2 not flushed (validation/dram_bytes_ncu.py; " + dramFile.getFileName() + ")");
+      meta.put("dram_bytes_kernels", dram.matched() + " of " + base.size());
+    }
     return new Built(new ModelTrace(meta, rows), requests.size(), trace.unassignedCount(), paired, rejected);
+  }
+
+  /** A raw folder's manifest.json, with the folder or file named when it is missing or malformed. */
+  private JsonNode manifest(Path raw) throws IOException {
+    if (!Files.isDirectory(raw)) throw new IOException("raw folder " + raw + ": " + (Files.exists(raw) ? "not a folder" : "no such folder"));
+    Path f = raw.resolve("manifest.json");
+    if (!Files.isRegularFile(f)) throw new IOException(f + ": no such file (datasets/collect_traces.py writes it beside the traces)");
+    try {
+      JsonNode n = json.readTree(f.toFile());
+      if (n == null || !n.isObject()) throw new IOException(f + ": not a JSON object");
+      return n;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new IOException(f + ": malformed JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+          + ": " + e.getOriginalMessage().replaceAll("\\s*[\\r\\n]+\\s*", " "), e);
+    }
   }
 
   private static List<Path> scalingFiles(Path raw, String id) throws IOException {
