@@ -76,4 +76,12 @@ class SweepPlanTest {
     // a point's rows are its run's: a different seed gives a different HP arrival count
     assertTrue(one.rows().get(0).arrived() != one.rows().get(2).arrived() || one.rows().get(0).p50Ms() != one.rows().get(2).p50Ms());
   }
+
+  @Test
+  void aSparkMasterNeedsTheSparkJarAndSaysSo() {
+    assertTrue(Runners.of(null) instanceof LocalRunner);
+    assertTrue(Runners.of(Runners.IN_PROCESS) instanceof LocalRunner);
+    var e = assertThrows(IllegalStateException.class, () -> Runners.of("spark://127.0.0.1:7077"));
+    assertTrue(e.getMessage().contains("lithos-spark.jar"), e.getMessage());
+  }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -86,7 +88,9 @@ public final class SparkRunner implements PointRunner, AutoCloseable {
     Progress listener = new Progress(points, tasks, progress);
     spark.sparkContext().addSparkListener(listener);
     try {
-      return jsc.parallelize(points, tasks).map(SweepPoint::run).collect();
+      List<List<SweepRow>> rows = jsc.parallelize(points, tasks).map(SweepPoint::run).collect();
+      listener.awaitAll(); // listener events trail the job: without this the last lines could be lost
+      return rows;
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
@@ -101,11 +105,22 @@ public final class SparkRunner implements PointRunner, AutoCloseable {
     private final int tasks;
     private final Consumer<String> out;
     private final AtomicInteger done = new AtomicInteger();
+    private final CountDownLatch all;
 
     Progress(List<SweepPoint> points, int tasks, Consumer<String> out) {
       this.points = points;
       this.tasks = tasks;
       this.out = out;
+      this.all = new CountDownLatch(tasks);
+    }
+
+    /** Waits (at most 10 s: progress is not worth hanging a finished job for) until every task's end was heard. */
+    void awaitAll() {
+      try {
+        all.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override
@@ -115,6 +130,7 @@ public final class SparkRunner implements PointRunner, AutoCloseable {
       String what = tasks == points.size() && i >= 0 && i < points.size() ? "point " + i + " (" + points.get(i).policy() + ")"
           : "task " + i + " of " + tasks;
       out.accept("[" + done.incrementAndGet() + "/" + tasks + "] " + what);
+      all.countDown();
     }
   }
 }

@@ -52,6 +52,7 @@ final class SweepCommand implements Callable<Integer> {
       result.writeCsv(csv);
     } else {
       try (SparkRunner spark = SparkRunner.start(master)) {
+        System.err.printf(Locale.ROOT, "sweep: Spark session on %s in %.1f s%n", spark.master(), (System.nanoTime() - t0) / 1e9);
         result = spark.withPartitions(partitions).sweep(plan, progress);
         result.writeCsv(csv);
         if (!noParquet) {
