@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lithosj.sweep.LocalRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FleetStudyTest {
-  /** Three small services and two training jobs with long kernels: MPS must split, LithOS need not (tests' tiny-fleet.json). */
+  /** Three small services and two training jobs with long kernels: MPS must split, LithOS need not. */
   static String tinyFleet() throws IOException {
-    try (InputStream in = FleetStudyTest.class.getResourceAsStream("/tiny-fleet.json")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return Files.readString(Path.of("../datasets/fleets/tiny-fleet.json"));
   }
 
   @Test

@@ -65,7 +65,7 @@ class SparkStudyTest {
 
   @Test
   void fleetOnSparkEqualsInProcess() throws Exception {
-    FleetSpec spec = FleetSpec.load(REPO.resolve("lithos-core/src/test/resources/tiny-fleet.json"));
+    FleetSpec spec = FleetSpec.load(REPO.resolve("datasets/fleets/tiny-fleet.json"));
     FleetResult local = FleetStudy.run(spec, new LocalRunner(1), s -> {});
     FleetResult onSpark = FleetStudy.run(spec, spark, s -> {});
     assertEquals(local.summaryCsv(), onSpark.summaryCsv());
