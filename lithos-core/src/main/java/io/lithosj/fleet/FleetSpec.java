@@ -1,15 +1,10 @@
 package io.lithosj.fleet;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lithosj.os.Policies;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.lithosj.sweep.SweepSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,21 +35,13 @@ public record FleetSpec(String name, ObjectNode run, List<String> policies, doub
   /** Tenants in one fleet: each is a solo run and part of a stack; far above any study here. */
   public static final int MAX_TENANTS = 4096;
 
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   /** Fields copied into every stack's scenario as they are. */
   static final Set<String> RUN_FIELDS = Set.of("gpu", "durationMs", "warmupMs", "drainMs", "seed", "perPolicy", "dispatch");
   private static final Set<String> FIELDS = Set.of("name", "policies", "sloTarget", "capacity", "maxBePerGpu", "services", "training",
       "gpu", "durationMs", "warmupMs", "drainMs", "seed", "perPolicy", "dispatch");
 
   public static FleetSpec load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no such fleet file: " + file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-    }
+    String text = SweepSpec.read(file, "fleet");
     try {
       return parse(text, file.getFileName().toString().replaceFirst("\\.json$", ""));
     } catch (IllegalArgumentException e) {
@@ -63,19 +50,14 @@ public record FleetSpec(String name, ObjectNode run, List<String> policies, doub
   }
 
   public static FleetSpec parse(String text, String defaultName) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("malformed JSON (line " + e.getLocation().getLineNr() + "): " + e.getOriginalMessage());
-    }
+    JsonNode root = SweepSpec.parseJson(text);
     if (root == null || !root.isObject()) throw new IllegalArgumentException("a fleet is a JSON object");
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) throw new IllegalArgumentException(f + ": unknown field (known: " + FIELDS.stream().sorted().toList() + ")");
     }
     String name = root.hasNonNull("name") ? root.get("name").asText() : defaultName;
-    ObjectNode run = JSON.createObjectNode();
+    ObjectNode run = JsonNodeFactory.instance.objectNode();
     for (String f : RUN_FIELDS) if (root.has(f)) run.set(f, root.get(f));
     List<String> policies = new ArrayList<>();
     JsonNode p = root.get("policies");

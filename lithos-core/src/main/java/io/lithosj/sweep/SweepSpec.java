@@ -2,6 +2,7 @@ package io.lithosj.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lithosj.experiment.ScenarioException;
 import io.lithosj.experiment.ScenarioLoader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,20 +47,15 @@ public record SweepSpec(String name, ObjectNode base, List<String> policies, Lis
     public boolean appliesTo(String policy) { return onlyFor == null || onlyFor.contains(policy); }
   }
 
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /** Strict as scenarios are read: a duplicate key or text after the object is an error, not a silent choice. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   private static final Set<String> FIELDS = Set.of("name", "base", "policies", "axes");
   private static final Set<String> AXIS_FIELDS = Set.of("path", "values", "onlyFor");
 
   /** Reads a sweep file; a bad field is an error naming the file and the field. */
   public static SweepSpec load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no such sweep file: " + file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
-    }
+    String text = read(file, "sweep");
     try {
       return parse(text, file.toAbsolutePath().getParent(), file.getFileName().toString().replaceFirst("\\.json$", ""));
     } catch (IllegalArgumentException e) {
@@ -65,14 +63,41 @@ public record SweepSpec(String name, ObjectNode base, List<String> policies, Lis
     }
   }
 
+  /** A sweep or fleet file holds a scenario and a few lists: the scenario's own limit is ample. */
+  public static final int MAX_FILE_BYTES = ScenarioLoader.MAX_FILE_BYTES;
+
+  /**
+   * The text of a sweep or fleet file ({@code what}), at most {@link #MAX_FILE_BYTES}: reading stops one
+   * byte past the limit, so {@code /dev/zero} or a pipe cannot fill the memory.
+   */
+  public static String read(Path file, String what) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no such " + what + " file: " + file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new IllegalArgumentException(file + " is larger than " + (MAX_FILE_BYTES >> 20) + " MiB, the limit for a " + what + " file");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** JSON text as a tree, read strictly; malformed text is an error with its line. */
+  public static JsonNode parseJson(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+      throw new IllegalArgumentException("malformed JSON" + at + ": " + e.getOriginalMessage());
+    }
+  }
+
   /** Parses sweep JSON; a {@code base} path is read relative to {@code dir}; {@code defaultName} when the file has none. */
   public static SweepSpec parse(String text, Path dir, String defaultName) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("malformed JSON (line " + e.getLocation().getLineNr() + "): " + e.getOriginalMessage());
-    }
+    JsonNode root = parseJson(text);
     if (root == null || !root.isObject()) throw new IllegalArgumentException("a sweep is a JSON object");
     unknown(root, FIELDS, "");
     String name = root.hasNonNull("name") ? text(root.get("name"), "name") : defaultName;

@@ -60,6 +60,15 @@ class SweepPlanTest {
     assertTrue(e.getMessage().contains("'reef' is not one of the sweep's policies"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> SweepSpec.parse("{ \"base\": {}, \"axis\": [] }", null, "x"));
     assertTrue(e.getMessage().startsWith("axis: unknown field"), e.getMessage());
+    // read as strictly as a scenario: a duplicate key, text after the object, an endless file
+    e = assertThrows(IllegalArgumentException.class, () -> SweepSpec.parse("{ \"name\": \"a\", \"name\": \"b\" }", null, "x"));
+    assertTrue(e.getMessage().startsWith("malformed JSON (line 1): Duplicate field 'name'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SweepSpec.parse(sweep("") + " {}", null, "x"));
+    assertTrue(e.getMessage().startsWith("malformed JSON") && e.getMessage().contains("Trailing token"), e.getMessage());
+    if (java.nio.file.Files.exists(java.nio.file.Path.of("/dev/zero"))) {
+      e = assertThrows(IllegalArgumentException.class, () -> SweepSpec.load(java.nio.file.Path.of("/dev/zero")));
+      assertTrue(e.getMessage().equals("/dev/zero is larger than 16 MiB, the limit for a sweep file"), e.getMessage());
+    }
   }
 
   @Test
