@@ -41,27 +41,29 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
   static final String BASELINE_RESOURCE = "/io/lithosj/cli/bench-baseline.json";
 
-  @Option(names = "--case", split = ",", description = "scenario:policy pairs (default: the paper's hybrid and "
-      + "inference-latency stacking under mps and lithos)",
+  @Option(names = "--case", split = ",", description = "Scenario:policy pairs (default: the paper's hybrid and "
+      + "inference-latency stacking under mps and lithos).",
       defaultValue = "bench/hybrid.json:mps,bench/hybrid.json:lithos,bench/inference-latency.json:mps,bench/inference-latency.json:lithos")
   List<String> cases;
 
-  @Option(names = "--scenarios", description = "scenario folder the cases name files in", defaultValue = "datasets/scenarios")
+  @Option(names = "--scenarios", description = "Scenario folder the cases name files in (default: ${DEFAULT-VALUE}).", defaultValue = "datasets/scenarios")
   Path scenarioDir;
 
-  @Option(names = "--duration-ms", description = "simulated ms per repetition (warm-up 10%%)", defaultValue = "1000") double durationMs;
-  @Option(names = "--reps", description = "measured repetitions after one warm-up; the best counts", defaultValue = "3") int reps;
-  @Option(names = "--baseline", description = "baseline figures to compare with (default: the committed bench-baseline.json)")
+  @Option(names = "--duration-ms", description = "Simulated ms per repetition, warm-up 10%% (default: ${DEFAULT-VALUE}).", defaultValue = "1000") double durationMs;
+  @Option(names = "--reps", description = "Measured repetitions after one warm-up; the best counts (default: ${DEFAULT-VALUE}).", defaultValue = "3") int reps;
+  @Option(names = "--baseline", description = "Baseline figures to compare with (default: the committed bench-baseline.json).")
   Path baselineFile;
-  @Option(names = "--memory", description = "also measure live heap of a run at 8x the scenario's duration against 1x")
+  @Option(names = "--memory", description = "Also measure live heap of a run at 8x the scenario's duration against 1x.")
   boolean memory;
-  @Option(names = "--memory-case", description = "scenario:policy of the memory check", defaultValue = "bench/hybrid.json:lithos")
+  @Option(names = "--memory-case", description = "Scenario:policy of the memory check (default: ${DEFAULT-VALUE}).", defaultValue = "bench/hybrid.json:lithos")
   String memoryCase;
-  @Option(names = "--json", description = "also write the figures to this file (the baseline file's format)") Path jsonOut;
+  @Option(names = "--json", description = "Also write the figures to this file (the baseline file's format).") Path jsonOut;
 
   /** One measured case. */
   record Figure(String scenarioCase, double durationMs, long events, long blocks, double gpuSecPerCpuSec,
                 double eventsPerCpuSec, double blocksPerCpuSec) {}
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -183,6 +185,10 @@ final class BenchCommand implements Callable<Integer> {
     if (mem != null) out.put("memory", mem);
     try {
       io.lithosj.output.SafeOutput.write(jsonOut, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
+      java.util.Map<String, String> hashes = new LinkedHashMap<>();
+      for (String c : cases) hashes.put(c, io.lithosj.output.RunRecord.hash(load(c)));
+      String name = jsonOut.getFileName().toString().replaceFirst("\\.json$", "");
+      io.lithosj.output.RunRecord.write(jsonOut.resolveSibling(name + ".run.json"), LithosCli.typed(spec), List.of(jsonOut), hashes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -31,19 +31,21 @@ import picocli.CommandLine.Parameters;
         "(<scenario>-<policy>-atoms.csv[.gz] from --atom-log), OUT/kernels.md and .csv compare kernel by kernel",
         "and kernels.md lists each real run's host stalls."})
 public final class CompareCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "the scenario files the real runs used")
+  @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "The scenario files the real runs used.")
   List<Path> scenarioFiles;
 
   @Option(names = "--real", required = true, paramLabel = "DIR",
-      description = "folder of a real run's CSVs; repeat for repeated runs") List<Path> realDirs;
+      description = "Folder of a real run's CSVs; repeat for repeated runs.") List<Path> realDirs;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "where the comparison goes (default: the first --real folder)")
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Where the comparison goes (default: the first --real folder).")
   Path out;
 
-  @Option(names = "--tolerance-pct", defaultValue = "15", description = "model error counted as agreement (default: ${DEFAULT-VALUE})")
+  @Option(names = "--tolerance-pct", defaultValue = "15", description = "Model error counted as agreement, in percent (default: ${DEFAULT-VALUE}).")
   double tolerancePct;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
@@ -66,6 +68,8 @@ public final class CompareCommand implements Callable<Integer> {
     List<RealComparison.Row> rows = new ArrayList<>();
     List<KernelComparison.Row> kernels = new ArrayList<>();
     List<KernelComparison.Stalls> stalls = new ArrayList<>();
+    Map<String, String> hashes = new java.util.LinkedHashMap<>();
+    List<Path> written = new ArrayList<>();
     for (Path f : scenarioFiles) {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
@@ -80,7 +84,10 @@ public final class CompareCommand implements Callable<Integer> {
         List<AtomLog.Entry> modeledAtoms = new ArrayList<>();
         RunResult r = Runner.run(s, bar::update, realLogs.isEmpty() ? null : log -> modeledAtoms.addAll(log.entries()));
         bar.done(String.format(Locale.ROOT, "%.0f ms in %.0f ms wall", r.durationMs(), r.wallMs()));
-        r.writeCsv(SafeOutput.resultFile(outDir.resolve("sim"), base.nameOrDefault(), p, ".csv"));
+        Path simCsv = SafeOutput.resultFile(outDir.resolve("sim"), base.nameOrDefault(), p, ".csv");
+        r.writeCsv(simCsv);
+        written.add(simCsv);
+        hashes.put(base.nameOrDefault() + "/" + p, io.lithosj.output.RunRecord.hash(s));
         rows.addAll(RealComparison.compare(real, r));
         if (!realLogs.isEmpty()) {
           kernels.addAll(KernelComparison.compare(base.nameOrDefault(), p, s.warmupMsOrDefault(), realLogs, modeledAtoms));
@@ -102,6 +109,9 @@ public final class CompareCommand implements Callable<Integer> {
       write(outDir.resolve("kernels.md"), KernelComparison.toMarkdown(kernels, stalls));
       write(outDir.resolve("kernels.csv"), KernelComparison.toCsv(kernels));
     }
+    for (String f : List.of("comparison.md", "comparison.csv", "comparison.png", "comparison.svg")) written.add(outDir.resolve(f));
+    if (!kernels.isEmpty()) written.addAll(List.of(outDir.resolve("kernels.md"), outDir.resolve("kernels.csv")));
+    io.lithosj.output.RunRecord.write(outDir.resolve("comparison.run.json"), LithosCli.typed(spec), written, hashes);
     System.out.print(md);
     System.out.println("wrote " + outDir.resolve("comparison.md") + ", comparison.csv and comparison.png|svg"
         + (kernels.isEmpty() ? "" : "; kernel by kernel from the atom logs: kernels.md, kernels.csv"));

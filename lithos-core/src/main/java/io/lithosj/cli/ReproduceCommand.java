@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,26 +18,29 @@ import picocli.CommandLine.Option;
     description = "Run every paper experiment on the modeled GPUs; write figures/*.png|svg, figures/data/*.csv "
         + "and figures/headline.csv.")
 final class ReproduceCommand implements Callable<Integer> {
-  @Option(names = "--gpu", split = ",", description = "modeled GPUs, of a100-40gb, h100-sxm, h200 (default: a100-40gb,h200: the paper's testbed and the GPU the traces were measured on)",
+  @Option(names = "--gpu", split = ",", description = "Modeled GPUs, of a100-40gb, h100-sxm, h200 (default: ${DEFAULT-VALUE}: the paper's testbed and the GPU the traces were measured on).",
       defaultValue = "a100-40gb,h200")
   List<String> gpus;
 
-  @Option(names = {"-o", "--out"}, description = "output folder (default: figures)", defaultValue = "figures") Path out;
+  @Option(names = {"-o", "--out"}, description = "Output folder (default: ${DEFAULT-VALUE}, whose figures and tables are committed: the README shows them).", defaultValue = "figures") Path out;
 
-  @Option(names = "--scenarios", description = "paper scenario folder", defaultValue = "datasets/scenarios/paper")
+  @Option(names = "--scenarios", description = "Paper scenario folder (default: ${DEFAULT-VALUE}).", defaultValue = "datasets/scenarios/paper")
   Path scenarios;
 
-  @Option(names = "--quick", description = "short runs, few sweep points: a smoke test, not results") boolean quick;
+  @Option(names = "--quick", description = "Short runs, few sweep points: a smoke test, not results.") boolean quick;
 
-  @Option(names = "--threads", description = "parallel runs (default: all cores)") Integer threads;
+  @Option(names = "--threads", description = "Parallel runs (default: all cores).") Integer threads;
 
-  @Option(names = "--only", split = ",", description = "only these experiments: inference-stacking, hybrid, atomization, slip, table1 "
-      + "(figures and data only; headline.csv and the README are left alone)")
+  @Option(names = "--only", split = ",", description = "Only these experiments: inference-stacking, hybrid, atomization, slip, table1 "
+      + "(figures and data only; headline.csv and the README are left alone; default: all).")
   java.util.Set<String> only;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
+    java.nio.file.attribute.FileTime started = FolderRecord.now();
     io.lithosj.output.SafeOutput.checkDir(out); // before hours of runs, with the system's reason
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
         .withScenarioDir(scenarios);
@@ -48,6 +52,7 @@ final class ReproduceCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-75s %8.3g%s %-28s %-7s %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredText(),
           r.within25(), r.gpu(), r.detail());
     }
+    FolderRecord.write(spec, out, "reproduce", started, Map.of(scenarios.toString(), io.lithosj.output.RunRecord.hash(scenarios)));
     System.out.printf(Locale.ROOT, "wrote %s in %.0f s%n", only == null ? out + "/headline.csv and figures" : "the figures and data of " + only + " to " + out, (System.nanoTime() - t0) / 1e9);
     if (!quick && only == null && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {
       System.out.println("updated the results table in README.md");

@@ -1,5 +1,6 @@
 package io.lithosj.cli;
 
+import io.lithosj.output.RunRecord;
 import io.lithosj.validation.RealRun;
 import io.lithosj.validation.TimeSliceProbe;
 import io.lithosj.validation.Validation;
@@ -13,7 +14,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lithos validate}: the validation set's real runs beside the modeled GPU (issue 14). */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -23,36 +26,38 @@ import picocli.CommandLine.Option;
         "modeled, real_stable, modeled_stable), comparison.md (cells meeting issue 14's tolerances) and comparison.png."})
 public final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--real", paramLabel = "FILE|DIR", defaultValue = "results/validation/real",
-      description = "real results: .jsonl files or folders of them; repeatable (default: ${DEFAULT-VALUE})")
+      description = "Real results: .jsonl files or folders of them; repeatable (default: ${DEFAULT-VALUE}).")
   List<Path> real;
 
   @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "datasets/scenarios/validation",
-      description = "the modeled scenarios, <pair>-<load>.json (default: ${DEFAULT-VALUE})")
+      description = "The modeled scenarios, <pair>-<load>.json (default: ${DEFAULT-VALUE}).")
   Path scenarios;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUT", defaultValue = "results/validation",
-      description = "where comparison.csv|md|png go (default: ${DEFAULT-VALUE})")
+      description = "Where comparison.csv|md|png go (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--seeds", defaultValue = "3", description = "modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seeds", defaultValue = "3", description = "Modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE}).")
   int seeds;
 
   @Option(names = "--max-duration-ms", defaultValue = "0",
-      description = "cap on a modeled run's length, warm-up scaled alike; 0 = the real run's (default: ${DEFAULT-VALUE})")
+      description = "Cap on a modeled run's length, warm-up scaled alike; 0 = the real run's (default: ${DEFAULT-VALUE}).")
   double maxDurationMs;
 
-  @Option(names = "--only", paramLabel = "PAIR@LOAD", split = ",", description = "only these, e.g. resnet50+mobilenetv2@0.2")
+  @Option(names = "--only", paramLabel = "PAIR@LOAD", split = ",", description = "Only these, e.g. resnet50+mobilenetv2@0.2 (default: every pair and load).")
   Set<String> only;
 
-  @Option(names = {"-j", "--threads"}, description = "parallel modeled runs (default: all cores)")
+  @Option(names = {"-j", "--threads"}, description = "Parallel modeled runs (default: all cores).")
   Integer threads;
 
   @Option(names = "--timeslice-probe", paramLabel = "FILE", defaultValue = "results/validation/real/timeslice_probe.json",
-      description = "the real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
-          + "used when the file exists (default: ${DEFAULT-VALUE})")
+      description = "The real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
+          + "used when the file exists (default: ${DEFAULT-VALUE}).")
   Path timeslice;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress output") boolean quiet;
+  @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -70,6 +75,9 @@ public final class ValidateCommand implements Callable<Integer> {
         quiet ? s -> {} : System.err::println, calibrated));
     r.notes().add(0, calibration);
     ValidationReport.write(r, out);
+    RunRecord.write(out.resolve("comparison.run.json"), LithosCli.typed(spec),
+        List.of(out.resolve("comparison.csv"), out.resolve("comparison.md"), out.resolve("comparison.png")),
+        Map.of(scenarios.toString(), RunRecord.hash(scenarios)));
     System.out.printf(Locale.ROOT, "%d of %d cells meet issue 14's tolerances; wrote %s, comparison.md, comparison.png%n",
         r.met(), r.cells().size(), out.resolve("comparison.csv"));
     return 0;

@@ -41,12 +41,13 @@ public record RunResult(String scenario, String policy, String gpu, String backe
   }
 
   /**
-   * One row per tenant, with the run's identity and GPU-level columns repeated. {@code queue} is
-   * the stability verdict ({@link TenantMetrics}); an unstable tenant's percentiles are NaN and
-   * {@code p99LowerBoundMs} bounds its p99 from below.
+   * One row per tenant: the tenant's own metrics, full precision (GPU-wide metrics are in
+   * {@link #gpuTable}, not repeated per tenant). {@code queue} is the stability verdict
+   * ({@link TenantMetrics}); an unstable tenant's percentiles are NaN and {@code p99LowerBoundMs}
+   * bounds its p99 from below. {@code io.lithosj.report.TextTable} prints it for people.
    */
   public Table table() {
-    Table t = Table.create(scenario + " / " + policy);
+    Table t = Table.create(scenario + " / " + policy + " on " + gpuLabel());
     t.addColumns(
         StringColumn.create("policy", tenants.stream().map(x -> policy)),
         StringColumn.create("tenant", tenants.stream().map(TenantMetrics::tenant)),
@@ -63,12 +64,25 @@ public record RunResult(String scenario, String policy, String gpu, String backe
         dbl("p99Ms", tenants.stream().mapToDouble(TenantMetrics::p99Ms).toArray()),
         dbl("p999Ms", tenants.stream().mapToDouble(TenantMetrics::p999Ms).toArray()),
         dbl("p99LowerBoundMs", tenants.stream().mapToDouble(TenantMetrics::p99LowerBoundMs).toArray()),
+        // no SLO (0) is a missing value, not a 0 ms target
+        dbl("sloMs", tenants.stream().mapToDouble(x -> x.sloMs() > 0 ? x.sloMs() : Double.NaN).toArray()),
         dbl("sloAttainment", tenants.stream().mapToDouble(TenantMetrics::sloAttainment).toArray()),
-        dbl("goodputPerSec", tenants.stream().mapToDouble(TenantMetrics::goodputPerSec).toArray()),
-        dbl("tpcUtilization", tenants.stream().mapToDouble(x -> tpcUtilization).toArray()),
-        dbl("energyJ", tenants.stream().mapToDouble(x -> energyJ).toArray()),
-        dbl("avgPowerW", tenants.stream().mapToDouble(x -> avgPowerW).toArray()));
+        dbl("goodputPerSec", tenants.stream().mapToDouble(TenantMetrics::goodputPerSec).toArray()));
     return t;
+  }
+
+  /** The GPU-wide metrics of the run, one row: busy TPC share, energy, average power, events. */
+  public Table gpuTable() {
+    Table t = Table.create(scenario + " / " + policy + ": GPU-wide");
+    t.addColumns(StringColumn.create("policy", policy), StringColumn.create("gpu", gpuLabel()),
+        dbl("tpcUtilization", new double[] {tpcUtilization}), dbl("energyJ", new double[] {energyJ}),
+        dbl("avgPowerW", new double[] {avgPowerW}), LongColumn.create("events", events));
+    return t;
+  }
+
+  /** The GPU as results are labelled: {@code modeled h100-sxm (sim)} or {@code real h200 (cuda)}. */
+  public String gpuLabel() {
+    return ("sim".equals(backend) ? "modeled " : "real ") + gpu + " (" + backend + ")";
   }
 
   private static DoubleColumn dbl(String name, double[] v) {

@@ -97,7 +97,9 @@ public final class ScenarioLoader {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(limit + 1);
     } catch (NoSuchFileException e) {
-      throw new ScenarioException("file", "no such scenario file: " + file);
+      // the absolute path, so a notebook started in another folder shows where it looked
+      throw new ScenarioException("file", "no such scenario file: " + file.toAbsolutePath().normalize()
+          + (file.isAbsolute() ? "" : " (relative to the working directory; Repo.path(\"" + file + "\") reads from the repository root)"));
     } catch (IOException e) {
       throw new ScenarioException("file", "cannot read " + file + ": " + e.getMessage());
     }

@@ -64,6 +64,40 @@ public final class Policies {
     }
   }
 
+  /**
+   * A parameter as {@code lithos policies} lists it: its scenario name, default, unit and
+   * description ({@link Param}).
+   */
+  public record ParamInfo(String name, Object defaultValue, String unit, String description) {
+    /** The default as written in a scenario, a fraction also as a percent: {@code 0.04 (4%)}. */
+    public String defaultText() {
+      String v = defaultValue instanceof Double x && Double.isFinite(x)
+          ? java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString() // 0.00025, not 2.5E-4
+          : defaultValue instanceof List<?> l && l.isEmpty() ? "[]" : String.valueOf(defaultValue);
+      if (Param.FRACTION.equals(unit) && defaultValue instanceof Number n) {
+        v += " (" + io.lithosj.report.Units.percent(n.doubleValue()) + ")";
+      }
+      return v;
+    }
+  }
+
+  /** The policy's parameters in declaration order; a public field without {@link Param} is a bug this reports. */
+  public static List<ParamInfo> parameters(String name) {
+    Object d = defaults(name);
+    List<ParamInfo> out = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : d.getClass().getFields()) {
+      if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+      Param p = f.getAnnotation(Param.class);
+      if (p == null) throw new IllegalStateException(d.getClass().getName() + "." + f.getName() + " has no @Param");
+      try {
+        out.add(new ParamInfo(f.getName(), f.get(d), p.unit(), p.value()));
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
   private static <P> Policy build(Entry<P> e, String name, Map<String, Object> params) {
     P p;
     try {
@@ -87,7 +121,10 @@ public final class Policies {
 
   private static Entry<?> entry(String name) {
     Entry<?> e = REGISTRY.get(name);
-    if (e == null) throw new PolicyConfigException("policy.name", "unknown policy '" + name + "' (known: " + names() + ")");
+    if (e == null) {
+      throw new PolicyConfigException("policy.name", "unknown policy '" + name + "'"
+          + io.lithosj.report.Suggestions.didYouMean(name, names()) + " (known: " + String.join(", ", names()) + ")");
+    }
     return e;
   }
 

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -154,7 +155,7 @@ class LithosCliTest {
     Path out = dir.resolve("out");
     Out o = run("run", Scenarios.file("stacking-demo.json").toString(), "-p", "all,tpyo", "-q", "-o", out.toString());
     assertEquals(2, o.code());
-    assertTrue(o.err().contains("unknown policy 'tpyo'") && o.err().contains("mig, tgs") && o.err().contains("Usage"), o.err());
+    assertTrue(o.err().contains("unknown policy 'tpyo'") && o.err().contains("mig, tgs") && o.err().contains("lithos run --help"), o.err());
     assertTrue(!Files.exists(out), "nothing ran");
   }
 
@@ -179,5 +180,35 @@ class LithosCliTest {
     Out mig = run("run", f.toString(), "-p", "mig", "-q", "-o", out.toString());
     assertEquals(2, mig.code());
     assertTrue(mig.err().contains("cannot run policy mig") && mig.err().contains("8 tenants"), mig.err());
+  }
+
+  /**
+   * Several policies: one comparison CSV at full precision, and beside every file a run record with
+   * the toolkit version, git commit, command line and the hash of each scenario as it ran.
+   */
+  @Test
+  void runRecordsWhatMadeEachFileAndComparesSeveralPolicies() throws Exception {
+    Path out = dir.resolve("out");
+    String[] args = {"run", Scenarios.file("stacking-demo.json").toString(), "-p", "mps,lithos", "--duration-ms", "200", "-q",
+        "-o", out.toString()};
+    Out o = run(args);
+    assertEquals(0, o.code(), o.err());
+    JsonNode rec = new ObjectMapper().readTree(out.resolve("stacking-demo-lithos.run.json").toFile());
+    assertEquals(io.lithosj.repo.Provenance.version(), rec.path("version").asText());
+    assertTrue(rec.path("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), rec.toString());
+    assertTrue(rec.path("gitCommit").asText().matches("[0-9a-f]{40}(-dirty)?|unknown"), rec.toString());
+    assertEquals("lithos " + String.join(" ", args), rec.path("commandLine").asText());
+    assertEquals("stacking-demo-lithos.csv", rec.path("files").get(0).asText());
+    io.lithosj.experiment.Scenario ran = io.lithosj.experiment.Scenarios.stackingDemo().withDurationMs(200, 20).withPolicy("lithos");
+    assertEquals(io.lithosj.output.RunRecord.hash(ran), rec.path("scenarioSha256").path("stacking-demo/lithos").asText());
+    assertTrue(!io.lithosj.output.RunRecord.hash(ran).equals(io.lithosj.output.RunRecord.hash(ran.withSeed(7))), "the hash sees overrides");
+    // The CSVs keep their columns; the comparison is a file of its own, full precision.
+    assertTrue(Files.readString(out.resolve("stacking-demo-mps.csv")).startsWith("scenario,policy,gpu,backend,seed,tenant,"));
+    List<String> cmp = Files.readAllLines(out.resolve("stacking-demo-comparison.csv"));
+    assertEquals("tenant,class,policy,queue,p50Ms,p99Ms,p99OverSolo,sloAttainment,throughputPerSec,normalizedThroughput", cmp.get(0));
+    assertEquals(5, cmp.size(), "2 tenants x 2 policies: " + cmp);
+    assertTrue(cmp.get(2).matches("hp-infer,HP,lithos,stable,.*\\.\\d{4,}.*"), "full precision: " + cmp.get(2));
+    JsonNode cmpRec = new ObjectMapper().readTree(out.resolve("stacking-demo-comparison.run.json").toFile());
+    assertEquals(2, cmpRec.path("scenarioSha256").size());
   }
 }

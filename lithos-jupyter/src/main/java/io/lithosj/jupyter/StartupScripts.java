@@ -31,8 +31,13 @@ final class StartupScripts {
             import java.util.stream.*;
             """;
 
+    /**
+     * The notebook's display helpers. {@code display} is also imported by name: lithos.jsh imports plain
+     * JShell's {@code io.lithosj.report.Display.*}, and a single-name import takes precedence over it.
+     */
     static final String KERNEL = """
             import static io.lithosj.jupyter.Notebook.*;
+            import static io.lithosj.jupyter.Notebook.display;
             """;
 
     private StartupScripts() {}

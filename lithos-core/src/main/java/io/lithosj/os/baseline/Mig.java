@@ -1,5 +1,6 @@
 package io.lithosj.os.baseline;
 
+import io.lithosj.os.Param;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.gpu.GpuSpec.MigProfile;
@@ -22,12 +23,14 @@ public final class Mig implements Policy {
      * Profile per tenant in scenario order (e.g. ["4g.40gb", "3g.40gb"]); empty = the largest
      * split that fits: HP tenants first get the bigger instances.
      */
+    @Param(unit = "list", value = "MIG profile per tenant in scenario order, e.g. [\"4g.40gb\", \"3g.40gb\"]; empty = the largest split that fits, HP first.")
     public List<String> profiles = List.of();
     /**
      * Give each instance its profile's share of DRAM bandwidth (true, as MIG does). False keeps
      * only the TPC split: what a static TPC split on one shared GPU gets, e.g. on the CUDA backend,
      * which never reconfigures MIG.
      */
+    @Param(unit = "on/off", value = "Give each instance its profile's share of DRAM bandwidth, as MIG does; off = TPC split only.")
     public boolean partitionBandwidth = true;
     /**
      * Split by each tenant's {@code tpcQuota} instead of MIG profiles: tenant i gets the next
@@ -35,6 +38,7 @@ public final class Mig implements Policy {
      * false this is a static SM split on one shared GPU, as CUDA green contexts make (whose SM
      * counts come in TPC multiples). Every tenant needs a quota.
      */
+    @Param(unit = "on/off", value = "Split by each tenant's tpcQuota instead of MIG profiles, as green contexts do.")
     public boolean splitByTpcQuota = false;
   }
 

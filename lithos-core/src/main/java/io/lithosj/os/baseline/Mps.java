@@ -1,5 +1,6 @@
 package io.lithosj.os.baseline;
 
+import io.lithosj.os.Param;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.gpu.TpcSet;
@@ -20,6 +21,7 @@ public final class Mps implements Policy {
   /** Parameters. */
   public static final class Params {
     /** Per tenant in scenario order, 1..100 (CUDA_MPS_ACTIVE_THREAD_PERCENTAGE); empty = 100 for all. */
+    @Param(unit = Param.PERCENT, value = "SM share per tenant in scenario order, 1..100 (CUDA_MPS_ACTIVE_THREAD_PERCENTAGE); empty = 100 for all.")
     public List<Integer> activeThreadPercent = List.of();
   }
 

@@ -1,5 +1,6 @@
 package io.lithosj.os.baseline;
 
+import io.lithosj.os.Param;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.kernel.KernelLaunch;
 import io.lithosj.os.Policy;
@@ -14,7 +15,9 @@ public final class StreamPriorities implements Policy {
   /** Parameters. */
   public static final class Params {
     /** Stream priority of HP tenants (higher = more urgent; CUDA has 6 levels on Hopper). */
+    @Param(unit = "priority", value = "Stream priority of HP tenants (higher is more urgent).")
     public int hpPriority = 1;
+    @Param(unit = "priority", value = "Stream priority of BE tenants.")
     public int bePriority = 0;
   }
 

@@ -1,5 +1,6 @@
 package io.lithosj.os.baseline;
 
+import io.lithosj.os.Param;
 import io.lithosj.backend.AtomResult;
 import io.lithosj.kernel.KernelLaunch;
 import io.lithosj.os.Policy;
@@ -19,8 +20,10 @@ public final class TimeSlicing implements Policy {
   /** Parameters. */
   public static final class Params {
     /** Time slice; the driver's default is undocumented, ~2 ms is what measurements report. */
+    @Param(unit = "ms", value = "Time slice (the driver's is undocumented; measurements report about 2 ms).")
     public double sliceMs = 2.0;
     /** Cost of a context switch. */
+    @Param(unit = "us", value = "Cost of a context switch.")
     public double switchUs = 25.0;
   }
 

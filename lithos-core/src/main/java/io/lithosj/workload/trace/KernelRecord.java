@@ -12,11 +12,24 @@ import java.util.Arrays;
  *                       not with {@code durationUs}: they come from another run
  * @param scalingSource  which re-run gave {@code runUs}: {@code full} (the whole request), a partial
  *                       run's name, or empty when none could be measured
+ * @param dramBytes      DRAM bytes read + written by the whole kernel, measured in a separate run of the
+ *                       same request/iteration (datasets/add_dram_bytes.py); NaN where not measured
  */
 public record KernelRecord(int seq, String name, int gridX, int gridY, int gridZ, int blockX, int blockY,
                            int blockZ, int regsPerThread, int smemBytes, int stream, double durationUs,
-                           double[] runUs, String scalingSource) {
+                           double[] runUs, String scalingSource, double dramBytes) {
+  /** A kernel without a DRAM measurement. */
+  public KernelRecord(int seq, String name, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
+                      int regsPerThread, int smemBytes, int stream, double durationUs, double[] runUs,
+                      String scalingSource) {
+    this(seq, name, gridX, gridY, gridZ, blockX, blockY, blockZ, regsPerThread, smemBytes, stream, durationUs, runUs,
+        scalingSource, Double.NaN);
+  }
+
   public KernelRecord {
+    if (!Double.isNaN(dramBytes) && !(dramBytes >= 0 && Double.isFinite(dramBytes))) {
+      throw new IllegalArgumentException("kernel " + seq + ": DRAM bytes must be >= 0, was " + dramBytes);
+    }
     if (runUs.length != ModelTrace.SM_COUNTS.length) {
       throw new IllegalArgumentException("kernel " + seq + ": " + runUs.length + " scaling durations, expected "
           + ModelTrace.SM_COUNTS.length);
@@ -29,6 +42,9 @@ public record KernelRecord(int seq, String name, int gridX, int gridY, int gridZ
   public int threadsPerBlock() { return blockX * blockY * blockZ; }
 
   @Override public double[] runUs() { return runUs.clone(); }
+
+  /** Whether its DRAM bytes were measured. */
+  public boolean hasDramBytes() { return !Double.isNaN(dramBytes); }
 
   /** Whether re-runs on fewer SMs measured this kernel. */
   public boolean hasScaling() { return !scalingSource.isEmpty() && !Double.isNaN(runUs[0]); }
@@ -47,7 +63,7 @@ public record KernelRecord(int seq, String name, int gridX, int gridY, int gridZ
         && r.gridZ == gridZ && r.blockX == blockX && r.blockY == blockY && r.blockZ == blockZ
         && r.regsPerThread == regsPerThread && r.smemBytes == smemBytes && r.stream == stream
         && Double.compare(r.durationUs, durationUs) == 0 && Arrays.equals(r.runUs, runUs)
-        && r.scalingSource.equals(scalingSource);
+        && r.scalingSource.equals(scalingSource) && Double.compare(r.dramBytes, dramBytes) == 0;
   }
 
   @Override public int hashCode() { return 31 * Integer.hashCode(seq) + name.hashCode(); }

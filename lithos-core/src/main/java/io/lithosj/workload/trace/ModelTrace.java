@@ -19,7 +19,9 @@ import java.util.Map;
  * One model's request (inference) or iteration (training) as a compact per-kernel table: the
  * dataset form under {@code datasets/traces/<id>.csv.gz}. Lines starting with {@code #} carry
  * {@code key=value} metadata (model, kind, batch, how it was measured); then a header and one CSV
- * row per kernel in stream order. Only the name is quoted (C++ names hold commas).
+ * row per kernel in stream order. Only the name is quoted (C++ names hold commas). A trace whose
+ * kernels' DRAM traffic was measured has one more column, {@code dram_bytes} (empty where a kernel was
+ * not matched).
  */
 public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
   /** SM counts of the scaling columns: the whole H100 (primary context) and the green contexts. */
@@ -28,6 +30,7 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
   static final String FORMAT = "lithosj-kernel-trace-v1";
   static final String COLUMNS = "seq,name,grid_x,grid_y,grid_z,block_x,block_y,block_z,regs,smem_bytes,stream,dur_us,"
       + "run_sm132_us,run_sm128_us,run_sm96_us,run_sm64_us,run_sm32_us,run_sm16_us,run_sm8_us,scaling_source";
+  static final String DRAM_COLUMN = "dram_bytes";
 
   public ModelTrace {
     meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
@@ -54,7 +57,8 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
     for (Map.Entry<String, String> e : meta.entrySet()) {
       w.write("# " + e.getKey() + "=" + e.getValue().replace('\n', ' ') + "\n");
     }
-    w.write(COLUMNS + "\n");
+    boolean dram = kernels.stream().anyMatch(KernelRecord::hasDramBytes);
+    w.write(COLUMNS + (dram ? "," + DRAM_COLUMN : "") + "\n");
     StringBuilder sb = new StringBuilder();
     for (KernelRecord k : kernels) {
       sb.setLength(0);
@@ -65,7 +69,9 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
       }
       sb.append(',').append(num(k.durationUs()));
       for (double v : k.runUs()) sb.append(',').append(Double.isNaN(v) ? "" : num(v));
-      sb.append(',').append(k.scalingSource()).append('\n');
+      sb.append(',').append(k.scalingSource());
+      if (dram) sb.append(',').append(k.hasDramBytes() ? Long.toString((long) k.dramBytes()) : "");
+      sb.append('\n');
       w.write(sb.toString());
     }
     w.flush();
@@ -80,6 +86,7 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
     String line;
     long n = 0;
     boolean header = false;
+    boolean dram = false;
     while ((line = r.readLine()) != null) {
       n++;
       if (line.startsWith("#")) {
@@ -87,13 +94,17 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
         if (eq < 0) throw new TraceFormatException(source, n, 1, -1, "metadata line without '='");
         meta.put(line.substring(1, eq).trim(), line.substring(eq + 1));
       } else if (!header) {
-        if (!COLUMNS.equals(line)) throw new TraceFormatException(source, n, 1, -1, "expected the columns '" + COLUMNS + "'");
+        dram = (COLUMNS + "," + DRAM_COLUMN).equals(line);
+        if (!dram && !COLUMNS.equals(line)) {
+          throw new TraceFormatException(source, n, 1, -1, "expected the columns '" + COLUMNS + "' (and optionally ',"
+              + DRAM_COLUMN + "')");
+        }
         if (!FORMAT.equals(meta.get("format"))) {
           throw new TraceFormatException(source, n, 1, -1, "not a " + FORMAT + " file (format=" + meta.get("format") + ")");
         }
         header = true;
       } else if (!line.isEmpty()) {
-        rows.add(row(line, source, n));
+        rows.add(row(line, source, n, dram));
       }
     }
     if (!header) throw new TraceFormatException(source, n, 1, -1, "no column header");
@@ -101,13 +112,13 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
     return new ModelTrace(meta, rows);
   }
 
-  private static KernelRecord row(String line, String source, long n) throws TraceFormatException {
+  private static KernelRecord row(String line, String source, long n, boolean dram) throws TraceFormatException {
     int q1 = line.indexOf(",\"");
     int q2 = line.lastIndexOf("\",");
     if (q1 < 0 || q2 <= q1) throw new TraceFormatException(source, n, 1, -1, "expected a quoted kernel name in the second column");
     String name = line.substring(q1 + 2, q2).replace("\"\"", "\"");
     String[] rest = line.substring(q2 + 2).split(",", -1);
-    int want = 9 + 1 + SM_COUNTS.length + 1;
+    int want = 9 + 1 + SM_COUNTS.length + 1 + (dram ? 1 : 0);
     if (rest.length != want) {
       throw new TraceFormatException(source, n, q2 + 3, -1, "expected " + want + " fields after the name, found " + rest.length);
     }
@@ -117,8 +128,11 @@ public record ModelTrace(Map<String, String> meta, List<KernelRecord> kernels) {
       double dur = Double.parseDouble(rest[9]);
       double[] run = new double[SM_COUNTS.length];
       for (int i = 0; i < run.length; i++) run[i] = rest[10 + i].isEmpty() ? Double.NaN : Double.parseDouble(rest[10 + i]);
+      String last = rest[rest.length - 1];
+      double dramBytes = !dram || last.isEmpty() ? Double.NaN : Long.parseLong(last);
+      if (dramBytes < 0) throw new TraceFormatException(source, n, 1, -1, "dram_bytes must be >= 0, was " + last);
       return new KernelRecord(Integer.parseInt(line.substring(0, q1)), name, ints[0], ints[1], ints[2], ints[3], ints[4],
-          ints[5], ints[6], ints[7], ints[8], dur, run, rest[rest.length - 1]);
+          ints[5], ints[6], ints[7], ints[8], dur, run, rest[10 + SM_COUNTS.length], dramBytes);
     } catch (NumberFormatException e) {
       throw new TraceFormatException(source, n, 1, -1, "bad number: " + e.getMessage());
     }

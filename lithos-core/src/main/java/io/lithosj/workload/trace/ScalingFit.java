@@ -45,6 +45,11 @@ public final class ScalingFit {
    * @param latencyUs measured latencies at {@code tpcs}, same run conditions as {@code fullUs}
    */
   public static Result fit(GpuSpec gpu, Kernel shape, double fullUs, int[] tpcs, double[] latencyUs) {
+    return fit(gpu, shape, fullUs, tpcs, latencyUs, 0, 2);
+  }
+
+  /** {@link #fit} over split parameters t in [lo, hi] (t <= 1: a = 1, b = t; t > 1: b = 1, a = 2 - t). */
+  private static Result fit(GpuSpec gpu, Kernel shape, double fullUs, int[] tpcs, double[] latencyUs, double lo, double hi) {
     if (tpcs.length != latencyUs.length) throw new IllegalArgumentException("tpcs and latencies differ in length");
     if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
       throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
@@ -69,11 +74,11 @@ public final class ScalingFit {
       logY[j] = Math.log(latencyUs[i] / fullUs);
       j++;
     }
-    double t = 0;
+    double t = lo;
     if (m > 0) {
       double best = Double.POSITIVE_INFINITY;
       for (int g = 0; g <= GRID; g++) {
-        double x = 2.0 * g / GRID;
+        double x = lo + (hi - lo) * g / GRID;
         double e = error(x, ratioWaves, ratioResident, logY);
         // among equally good splits (the hidden term does not show in the data) take the purest one
         boolean tie = best < Double.POSITIVE_INFINITY && Math.abs(e - best) <= 1e-12 * Math.max(1, best);
@@ -82,7 +87,8 @@ public final class ScalingFit {
           t = x;
         }
       }
-      t = golden(Math.max(0, t - 2.0 / GRID), Math.min(2, t + 2.0 / GRID), ratioWaves, ratioResident, logY, t, best);
+      double cell = (hi - lo) / GRID;
+      t = golden(Math.max(lo, t - cell), Math.min(hi, t + cell), ratioWaves, ratioResident, logY, t, best);
     }
     double rms = m == 0 ? 0 : Math.sqrt(error(t, ratioWaves, ratioResident, logY) / m);
     return result(gpu, fullUs, wavesFull, residentFull, shareA(t), shareB(t), rms, m);
@@ -105,6 +111,37 @@ public final class ScalingFit {
     double wavesFull = waves(shape.blocks(), perSm, gpu, gpu.tpcCount());
     double residentFull = resident(shape.blocks(), perSm, gpu, gpu.tpcCount());
     return result(gpu, fullUs, wavesFull, residentFull, Math.max(MIN_SHARE, computeShare / top), memoryShare / top, 0, 0);
+  }
+
+  /**
+   * The profile of a kernel whose DRAM traffic was measured (Nsight Compute's DRAM bytes read +
+   * written over one run of it), instead of fitted from its scaling: {@code q} is the measured bytes
+   * per block, so {@code b} follows from the whole-GPU latency. Where the measured traffic does not
+   * fill the latency at the model's bandwidth ({@code b < 1}) the block-compute term carries it
+   * ({@code a = 1}): the flattening of a scaling curve then stays what it is (fewer blocks than SMs,
+   * tails), not bandwidth. Where it would take longer than measured ({@code b > 1}: the GPU drew more
+   * than the model's peak) the DRAM term is capped at the latency ({@code b = 1}) and the compute
+   * share is fitted to the measured points as in {@link #fit} (1 without points). The result's
+   * {@code rmsLogError} is the model's error at the measured points either way.
+   *
+   * @param dramBytes measured DRAM bytes of the whole kernel (all blocks)
+   */
+  public static Result withMeasuredBytes(GpuSpec gpu, Kernel shape, double fullUs, double dramBytes, int[] tpcs,
+                                         double[] latencyUs) {
+    if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
+      throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
+    }
+    if (!(dramBytes >= 0) || !Double.isFinite(dramBytes)) {
+      throw new IllegalArgumentException("kernel '" + shape.name() + "': DRAM bytes must be >= 0, was " + dramBytes);
+    }
+    int full = gpu.tpcCount();
+    int perSm = shape.blocksPerSm(gpu);
+    double wavesFull = waves(shape.blocks(), perSm, gpu, full);
+    double residentFull = resident(shape.blocks(), perSm, gpu, full);
+    double perBlockBytes = dramBytes / shape.blocks();
+    double b = perBlockBytes / (1000.0 * bandwidthGBps(gpu, full, residentFull)) * wavesFull * residentFull / fullUs;
+    // t = b fixes the split where compute carries the latency; else the compute share is searched
+    return b < 1 ? fit(gpu, shape, fullUs, tpcs, latencyUs, b, b) : fit(gpu, shape, fullUs, tpcs, latencyUs, 1, 2);
   }
 
   private static Result result(GpuSpec gpu, double fullUs, double wavesFull, double residentFull, double a, double b,

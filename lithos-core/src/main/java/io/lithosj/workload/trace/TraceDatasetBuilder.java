@@ -38,6 +38,9 @@ import java.util.zip.GZIPOutputStream;
  * whole GPU and at {@value #MIN_PARTIAL_POINTS} or more other SM counts (the others stay empty): SM
  * occupancy runs whose convolution backward stalls below 96 SMs (datasets/traces/PROVENANCE.md).
  *
+ * <p>Where the raw folder has {@code <id>.dram.csv.gz} (per-kernel DRAM bytes measured with Nsight
+ * Compute), each kernel carries its measured bytes ({@link DramMeasurements}).
+ *
  * <p>Each trace records the GPU it was measured on ({@code measured_on}, the {@link GpuSpec} id
  * matching the manifest's device name), and index.json its kind, model, batch size, GPU, whether
  * it is the paper's shape and, for an LLM, its phase (from the manifest's records: see
@@ -163,11 +166,14 @@ public final class TraceDatasetBuilder {
       }
     }
 
+    Path dramFile = DramMeasurements.fileFor(raw, id);
+    DramMeasurements.Paired dram = dramFile == null ? null : DramMeasurements.pair(dramFile, base);
     List<KernelRecord> rows = new ArrayList<>();
     for (int i = 0; i < base.size(); i++) {
       TraceKernel k = base.get(i);
       rows.add(new KernelRecord(i, k.name(), k.gridX(), k.gridY(), k.gridZ(), k.blockX(), k.blockY(), k.blockZ(),
-          k.regsPerThread(), k.smemBytes(), k.stream(), median(durations[i]), run[i], source[i]));
+          k.regsPerThread(), k.smemBytes(), k.stream(), median(durations[i]), run[i], source[i],
+          dram == null ? Double.NaN : dram.bytes()[i]));
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("id", id);
@@ -185,6 +191,11 @@ public final class TraceDatasetBuilder {
     GpuSpec on = GpuSpec.presetForDeviceName(env.path("gpu").asText());
     if (on == null) throw new IOException(id + ": no GPU preset matches the manifest's device '" + env.path("gpu").asText() + "'");
     meta.put("measured_on", on.id());
+    if (dram != null) {
+      meta.put("dram_bytes", "Nsight Compute dram__bytes_read.sum + dram__bytes_write.sum, one request/iteration, "
+          + "L2 not flushed (validation/dram_bytes_ncu.py; " + dramFile.getFileName() + ")");
+      meta.put("dram_bytes_kernels", dram.matched() + " of " + base.size());
+    }
     return new Built(new ModelTrace(meta, rows), requests.size(), trace.unassignedCount(), paired, rejected);
   }
 

@@ -27,11 +27,12 @@ import tech.tablesaw.api.Table;
  * measured in CUDA green contexts of 8 to 128 SMs. A kernel that could not be measured on fewer
  * SMs (cuDNN convolution backward: see datasets/traces/PROVENANCE.md) takes the median fitted
  * compute/memory split of same-named kernels measured in other models, else is taken as
- * compute-bound; {@link Fitted#basis()} says which.
+ * compute-bound. A kernel whose DRAM bytes were measured (the trace's {@code dram_bytes}) takes them
+ * as its DRAM traffic instead ({@link ScalingFit#withMeasuredBytes}). {@link Fitted#basis()} says which.
  */
 public final class ZooModel {
   /** How a kernel's work profile was obtained. */
-  public enum Basis { MEASURED, PRIOR_SAME_NAME, PRIOR_COMPUTE_BOUND }
+  public enum Basis { MEASURED, DRAM_MEASURED, PRIOR_SAME_NAME, PRIOR_COMPUTE_BOUND }
 
   /** A kernel of the trace with its fitted model. */
   public record Fitted(KernelRecord record, Kernel kernel, ScalingFit.Result fit, Basis basis) {}
@@ -89,8 +90,7 @@ public final class ZooModel {
       synchronized (measuredLock) { // never takes another lock while held
         if (measuredFits == null) {
           List<Fitted> out = new ArrayList<>();
-          int[] tpcs = new int[ModelTrace.SM_COUNTS.length - 1];
-          for (int i = 1; i < ModelTrace.SM_COUNTS.length; i++) tpcs[i - 1] = ModelTrace.SM_COUNTS[i] / gpu.smsPerTpc();
+          int[] tpcs = scalingTpcs();
           for (KernelRecord r : trace.kernels()) {
             if (!r.hasScaling()) continue;
             Kernel shape = shape(r);
@@ -112,8 +112,13 @@ public final class ZooModel {
     List<Fitted> out = new ArrayList<>();
     java.util.Iterator<Fitted> measured = fittedMeasuredOnly().iterator();
     for (KernelRecord r : trace.kernels()) {
-      if (r.hasScaling()) {
-        out.add(measured.next());
+      Fitted scaled = r.hasScaling() ? measured.next() : null;
+      if (r.hasDramBytes()) {
+        out.add(withMeasuredBytes(r));
+        continue;
+      }
+      if (scaled != null) {
+        out.add(scaled);
         continue;
       }
       Kernel shape = shape(r);
@@ -124,6 +129,26 @@ public final class ZooModel {
       out.add(new Fitted(r, ScalingFit.fitted(shape, res), res, basis));
     }
     return out;
+  }
+
+  private Fitted withMeasuredBytes(KernelRecord r) {
+    Kernel shape = shape(r);
+    int[] tpcs = new int[0];
+    double[] lat = new double[0];
+    if (r.hasScaling()) {
+      tpcs = scalingTpcs();
+      double[] run = r.runUs();
+      lat = new double[tpcs.length];
+      for (int i = 0; i < lat.length; i++) lat[i] = r.durationUs() * run[i + 1] / run[0];
+    }
+    ScalingFit.Result res = ScalingFit.withMeasuredBytes(gpu, shape, r.durationUs(), r.dramBytes(), tpcs, lat);
+    return new Fitted(r, ScalingFit.fitted(shape, res), res, Basis.DRAM_MEASURED);
+  }
+
+  private int[] scalingTpcs() {
+    int[] tpcs = new int[ModelTrace.SM_COUNTS.length - 1];
+    for (int i = 1; i < ModelTrace.SM_COUNTS.length; i++) tpcs[i - 1] = ModelTrace.SM_COUNTS[i] / gpu.smsPerTpc();
+    return tpcs;
   }
 
   private Kernel shape(KernelRecord r) {
@@ -163,7 +188,7 @@ public final class ZooModel {
     double m = 0, all = 0;
     for (Fitted f : fitted()) {
       all += f.record().durationUs();
-      if (f.basis() == Basis.MEASURED) m += f.record().durationUs();
+      if (f.record().hasScaling()) m += f.record().durationUs();
     }
     return m / all;
   }
@@ -178,7 +203,7 @@ public final class ZooModel {
     for (Fitted f : fitted()) {
       double d = f.record().durationUs();
       all += d;
-      double slowdown = f.basis() == Basis.MEASURED ? f.record().slowdownAt(64)
+      double slowdown = f.record().hasScaling() ? f.record().slowdownAt(64)
           : f.kernel().idealLatencyUs(gpu, half) / f.kernel().idealLatencyUs(gpu, gpu.tpcCount());
       if (slowdown <= 1 + slip) early += d;
     }
@@ -213,7 +238,7 @@ public final class ZooModel {
     double model = 0, meas = 0;
     int tpcs = sms / gpu.smsPerTpc();
     for (Fitted f : fitted()) {
-      if (f.basis() != Basis.MEASURED || (withoutGridSizedToGpu && gridSizedToGpu(f.record()))) continue;
+      if (!f.record().hasScaling() || (withoutGridSizedToGpu && gridSizedToGpu(f.record()))) continue;
       double slowdown = f.record().slowdownAt(sms);
       if (Double.isNaN(slowdown)) continue; // measured at other SM counts only
       model += f.kernel().idealLatencyUs(gpu, tpcs);
@@ -226,7 +251,7 @@ public final class ZooModel {
   public double fitRmsLogError() {
     double s = 0, w = 0;
     for (Fitted f : fitted()) {
-      if (f.basis() != Basis.MEASURED) continue;
+      if (!f.record().hasScaling()) continue;
       s += f.record().durationUs() * f.fit().rmsLogError() * f.fit().rmsLogError();
       w += f.record().durationUs();
     }

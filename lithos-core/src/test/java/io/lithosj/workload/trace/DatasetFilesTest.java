@@ -41,6 +41,26 @@ class DatasetFilesTest {
   }
 
   @Test
+  void measuredDramBytesRoundTripAndStayOptional() throws IOException {
+    double[] run = {10, 10.2, 13, Double.NaN, 40, 80, 160};
+    ModelTrace t = new ModelTrace(Map.of("id", "training-x"), List.of(
+        new KernelRecord(0, "gemm", 132, 1, 1, 384, 1, 1, 168, 0, 7, 10.5, run, "full", 123_456_789),
+        new KernelRecord(1, "k2", 1, 1, 1, 32, 1, 1, 0, 0, 7, 1.25, new double[7], "")));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    t.write(out);
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains(ModelTrace.COLUMNS + ",dram_bytes\n"), text);
+    ModelTrace back = ModelTrace.read(new ByteArrayInputStream(out.toByteArray()), "mem");
+    assertEquals(t, back);
+    assertEquals(123_456_789, back.kernels().get(0).dramBytes(), 0);
+    assertTrue(!back.kernels().get(1).hasDramBytes(), "an empty cell is 'not measured'");
+    String bad = text.replace("123456789", "-5");
+    TraceFormatException e = assertThrows(TraceFormatException.class,
+        () -> ModelTrace.read(text(bad), "t.csv"));
+    assertTrue(e.getMessage().contains("dram_bytes must be >= 0, was -5"), e.getMessage());
+  }
+
+  @Test
   void modelTraceErrorsNameTheLine() {
     String ok = "# format=lithosj-kernel-trace-v1\n# id=x\n" + ModelTrace.COLUMNS + "\n";
     TraceFormatException e = assertThrows(TraceFormatException.class,

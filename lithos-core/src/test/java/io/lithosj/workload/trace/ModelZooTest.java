@@ -124,22 +124,49 @@ class ModelZooTest {
 
   /**
    * The fitted kernels against the green-context (and SM-occupancy) measurements, in aggregate over
-   * each model, from half of the GPU down to 8 SMs. Measured with the probe-calibrated per-SM
-   * bandwidth: 0.93-1.09 for every model except the LLM decode steps (memory-bound on few SMs:
-   * Llama-3 up to 1.23, GPT-J 1.17 on 8 SMs).
+   * each model, from half of the GPU down to 8 SMs, with the probe-calibrated per-SM bandwidth.
+   * Kernels fitted from scaling alone: 0.93-1.09 for every model except the LLM decode steps
+   * (memory-bound on few SMs: Llama-3 up to 1.23, GPT-J 1.17 on 8 SMs). Kernels with measured DRAM
+   * bytes ({@link ScalingFit#withMeasuredBytes}) no longer read a flattening of their scaling as
+   * bandwidth, so the waves model charges them more on fewer SMs than they lose: 1.05-1.42 (decode
+   * steps up to 2.45, their persistent GEMMs), never faster than measured; docs/validation.md says why
+   * and what would close it. The whole-GPU time stays exact either way.
    */
   @Test
   void fittedKernelsReproduceTheScalingMeasurementsUpToHalfTheGpu() throws IOException {
     ModelZoo z = zoo().fittedTo(probeCalibrated(GpuSpec.H200, "raw-h200")).fittedTo(probeCalibrated(GpuSpec.H100_SXM, "raw-h100"));
     for (String id : z.ids()) {
       ZooModel m = z.get(id);
-      double high = id.contains("-decode-") ? 1.26 : 1.15;
+      boolean dram = m.records().stream().anyMatch(KernelRecord::hasDramBytes);
+      boolean decode = id.contains("-decode-");
+      double high = dram ? (decode ? 2.5 : 1.45) : (decode ? 1.26 : 1.15);
       for (int sms : new int[] {64, 32, 16, 8}) {
         double r = m.modeledOverMeasuredAt(sms);
         assertTrue(r > 0.92 && r < high, id + " on " + sms + " SMs: modeled/measured " + r);
       }
-      assertTrue(m.fitRmsLogError() < 0.3, id + " per-kernel fit error " + m.fitRmsLogError());
+      assertTrue(m.fitRmsLogError() < (dram ? 0.7 : 0.3), id + " per-kernel fit error " + m.fitRmsLogError());
       assertEquals(m.measuredKernelMs(), m.modeledKernelMs(m.gpu(), 66), 1e-6 * m.measuredKernelMs(), id);
+    }
+  }
+
+  /** A kernel with measured DRAM bytes puts those bytes on DRAM (capped only where they exceed its time at peak). */
+  @Test
+  void measuredDramBytesAreTheModeledTraffic() {
+    for (String id : zoo().ids()) {
+      ZooModel m = zoo().get(id);
+      double measured = 0, modeled = 0;
+      int n = 0;
+      for (ZooModel.Fitted f : m.fitted()) {
+        if (!f.record().hasDramBytes()) continue;
+        n++;
+        assertEquals(ZooModel.Basis.DRAM_MEASURED, f.basis(), id + " kernel " + f.record().seq());
+        measured += f.record().dramBytes();
+        double bytes = f.kernel().blocks() * f.kernel().work().blockDramBytes();
+        modeled += bytes;
+        if (f.fit().memoryShare() < 1) assertEquals(f.record().dramBytes(), bytes, 1e-6 * bytes + 1, id + " " + f.record().seq());
+      }
+      if (n == 0) continue;
+      assertTrue(modeled <= measured * (1 + 1e-9) && modeled > 0.9 * measured, id + ": modeled " + modeled + " of measured " + measured);
     }
   }
 

@@ -52,6 +52,41 @@ class ScalingFitTest {
     assertEquals(full, fitted.idealLatencyUs(H100, 33), 0.02 * full, "half the GPU costs nothing");
   }
 
+  @Test
+  void measuredBytesBelowTheLatencyLeaveComputeInCharge() {
+    // a GEMM-like kernel whose scaling flattens (as real ones do) but that moves little DRAM traffic
+    Kernel k = shape(264);
+    double full = 100, bytes = 264 * 50_000.0;
+    double[] flat = {140, 150, 170, 260, 480, 900};
+    ScalingFit.Result r = ScalingFit.withMeasuredBytes(H100, k, full, bytes, TPCS, flat);
+    Kernel fitted = ScalingFit.fitted(k, r);
+    assertEquals(1.0, r.computeShare(), 0);
+    assertTrue(r.memoryShare() > 0 && r.memoryShare() < 1, "b = " + r.memoryShare());
+    assertEquals(50_000.0, r.work().blockDramBytes(), 1e-6, "the measured bytes, per block");
+    assertEquals(full, fitted.idealLatencyUs(H100, H100.tpcCount()), 1e-9 * full);
+    assertEquals(TPCS.length, r.points());
+    assertTrue(r.rmsLogError() > 0, "the error at the measured points is reported, not hidden");
+    // the scaling-only fit reads the same flattening as bandwidth: far more bytes than measured
+    assertTrue(ScalingFit.fit(H100, k, full, TPCS, flat).work().blockDramBytes() > 10 * 50_000.0);
+  }
+
+  @Test
+  void measuredBytesAboveTheModelsBandwidthAreCappedAtTheLatency() {
+    Kernel truth = new Kernel("copy", 8192, 256, 32, 0, new WorkProfile(1.0, 1 << 20, 0));
+    double full = truth.idealLatencyUs(H100, 66);
+    ScalingFit.Result r = ScalingFit.withMeasuredBytes(H100, shape(8192), full, 3.0 * 8192 * (1 << 20),
+        TPCS, latencies(truth));
+    Kernel fitted = ScalingFit.fitted(shape(8192), r);
+    assertEquals(1.0, r.memoryShare(), 0);
+    assertEquals(full, fitted.idealLatencyUs(H100, 66), 1e-9 * full);
+    assertEquals(truth.idealLatencyUs(H100, 8), fitted.idealLatencyUs(H100, 8), 0.02 * truth.idealLatencyUs(H100, 8));
+    ScalingFit.Result none = ScalingFit.withMeasuredBytes(H100, shape(8192), full, 3.0 * 8192 * (1 << 20),
+        new int[0], new double[0]);
+    assertEquals(1.0, none.computeShare(), 0, "no points: both terms carry the latency");
+    assertThrows(IllegalArgumentException.class, () -> ScalingFit.withMeasuredBytes(H100, shape(8), full, -1,
+        new int[0], new double[0]));
+  }
+
   @Property(tries = 100)
   void fitReproducesAnyModeledKernel(@ForAll @IntRange(min = 1, max = 20000) int blocks,
                                      @ForAll @DoubleRange(min = 0.5, max = 50) double blockUs,

@@ -1,6 +1,10 @@
 package io.lithosj.jupyter.display;
 
+import io.lithosj.report.Units;
 import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
 
@@ -9,7 +13,9 @@ import java.util.Set;
 
 /**
  * A Tablesaw table (or view) as an HTML table. Long tables show their head and tail around an elision row,
- * so a notebook stays small; numbers are right-aligned and use the column's own print format.
+ * so a notebook stays small; numbers are right-aligned, and decimals are shown by the column's unit
+ * ({@code io.lithosj.report.Units}: 3 significant digits, shares as percents), while the table itself keeps
+ * full precision.
  */
 public final class HtmlTables {
     /** Tables up to this many rows are shown whole; longer ones as head + tail. */
@@ -57,10 +63,16 @@ public final class HtmlTables {
             sb.append("<tr>");
             for (Column<?> c : cols) {
                 sb.append("<td style=\"text-align:").append(align(c)).append("\">")
-                        .append(c.isMissing(r) ? "" : escape(c.getString(r))).append("</td>");
+                        .append(c.isMissing(r) ? "" : escape(cell(c, r))).append("</td>");
             }
             sb.append("</tr>\n");
         }
+    }
+
+    /** Decimals by unit, as the CLI prints them; counts and text as they are. */
+    private static String cell(Column<?> c, int r) {
+        if (c instanceof DoubleColumn || c instanceof FloatColumn) return Units.format(c.name(), ((NumericColumn<?>) c).getDouble(r));
+        return c.getString(r);
     }
 
     private static String align(Column<?> c) {

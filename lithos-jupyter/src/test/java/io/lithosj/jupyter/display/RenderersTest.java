@@ -71,6 +71,16 @@ class RenderersTest {
         assertTrue(((String) d.getData(MIMEType.TEXT_PLAIN)).contains("MPS & co"));
     }
 
+    /** Decimals are shown by unit; the table handed to the renderer keeps full precision. */
+    @Test
+    void tableNumbersAreFormattedByTheirColumnsUnit() {
+        Table t = Table.create("r", DoubleColumn.create("p99Ms", 2.8231415), DoubleColumn.create("sloAttainment", 0.98876),
+                DoubleColumn.create("throughputPerSec", 195.5555555555));
+        String html = (String) renderer.render(t).getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains(">2.82</td>") && html.contains(">98.9%</td>") && html.contains(">196</td>"), html);
+        assertEquals(2.8231415, t.doubleColumn("p99Ms").get(0));
+    }
+
     @Test
     void longTablesShowHeadAndTail() {
         Table t = Table.create("long", IntColumn.create("i", IntStream.range(0, 100).toArray()));
