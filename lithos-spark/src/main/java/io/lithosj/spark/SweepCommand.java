@@ -9,14 +9,20 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import io.lithosj.output.RunRecord;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lithos sweep SWEEP.json}: every point of a sweep as a Spark task, gathered into one table. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a sweep (base scenario x axes x policies; lithos-spark/README.md) with each point a Spark task.",
-        "Writes OUT/<sweep>.csv and OUT/<sweep>.parquet/, one row per point and tenant, sorted by point:",
+        "Writes OUT/<sweep>.csv and OUT/<sweep>.parquet/, one row per point and tenant, sorted by point",
+        "(and OUT/<sweep>.run.json: version, commit, command line, the sweep file's SHA-256):",
         "identical whatever the master, the partitioning or the thread count."})
 final class SweepCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SWEEP", description = "sweep file (.json)") Path file;
@@ -31,7 +37,15 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--threads", description = "threads for --in-process (default: all cores)") Integer threads;
 
-  @Option(names = {"-o", "--out"}, defaultValue = "results/sweeps", description = "output folder (default: ${DEFAULT-VALUE})") Path out;
+  @Option(names = {"-o", "--out"}, defaultValue = "out/sweeps", description = "output folder (default: ${DEFAULT-VALUE})") Path out;
+
+  @Spec CommandSpec command;
+
+  /** The command as typed, for the run record. */
+  private String typed() {
+    var r = command.root().commandLine().getParseResult();
+    return "lithos" + (r == null ? "" : " " + String.join(" ", r.originalArgs()));
+  }
 
   @Option(names = "--no-parquet", description = "CSV only") boolean noParquet;
 
@@ -63,6 +77,10 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
     double wallS = (System.nanoTime() - t0) / 1e9;
+    Path parquet = SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".parquet");
+    // beside the outputs, as for every command: version, commit, command line, and the sweep file's hash
+    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".run.json"), typed(),
+        inProcess || noParquet ? List.of(csv) : List.of(csv, parquet), Map.of(plan.name(), RunRecord.hash(file)));
     System.out.println("wrote " + csv);
     System.out.printf(Locale.ROOT, "%d points, %d rows in %.1f s wall: %.2f simulated s per wall s%n", plan.points().size(),
         result.rows().size(), wallS, plan.simulatedSeconds() / wallS);
