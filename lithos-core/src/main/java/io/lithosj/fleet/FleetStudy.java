@@ -12,9 +12,12 @@ import io.lithosj.sweep.PointRunner;
 import io.lithosj.sweep.SweepPoint;
 import io.lithosj.sweep.SweepRow;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -24,7 +27,10 @@ import java.util.function.Predicate;
  * checked, of every policy, is one point for the {@link PointRunner}; a stack whose services miss
  * the SLO target is split in two ({@link Packing#split}) and the halves are checked next round. A
  * single tenant that misses alone stays as it is and counts as a miss. Splits only shrink stacks,
- * so the rounds end.
+ * so the rounds end. Then the stacks are re-packed: pairs of passing stacks that fit together (the
+ * lightest first, within the capacity, the training-job limit and what the policy can serve, with
+ * a service among them) are merged and checked, and a merge that passes replaces its two stacks.
+ * Each pair of tenant sets is tried once, so these rounds end too.
  */
 public final class FleetStudy {
   private FleetStudy() {}
@@ -100,6 +106,55 @@ public final class FleetStudy {
           gpus.set(at, new Gpu("g" + c[0]++, List.copyOf(halves.get(0)), null));
           gpus.add(at + 1, new Gpu("g" + c[0]++, List.copyOf(halves.get(1)), null));
         }
+      }
+    }
+    // 4. re-packing: splits work on one stack at a time and can leave light stacks behind; merge pairs back where they pass
+    Set<String> refused = new HashSet<>();
+    while (true) {
+      List<SweepPoint> points = new ArrayList<>();
+      List<Object[]> merges = new ArrayList<>(); // policy, gpu a, gpu b
+      for (var e : packing.entrySet()) {
+        Predicate<List<FleetTenant>> servable = servable(spec, e.getKey());
+        Set<String> used = new HashSet<>();
+        List<Gpu> lightest = e.getValue().stream()
+            .sorted(Comparator.comparingDouble((Gpu g) -> Packing.hpLoad(g.tenants())).thenComparing(Gpu::id)).toList();
+        for (int i = 0; i < lightest.size(); i++) {
+          for (int j = i + 1; j < lightest.size(); j++) {
+            Gpu a = lightest.get(i);
+            Gpu b = lightest.get(j);
+            List<FleetTenant> both = new ArrayList<>(a.tenants());
+            both.addAll(b.tenants());
+            String key = e.getKey() + ":" + both.stream().map(FleetTenant::id).sorted().toList();
+            if (used.contains(a.id()) || used.contains(b.id()) || refused.contains(key)
+                || Packing.hpLoad(both) > spec.capacity() + 1e-12
+                || both.stream().filter(FleetTenant::be).count() > spec.maxBePerGpu()
+                || both.stream().noneMatch(t -> !t.be()) || !servable.test(both)) {
+              continue;
+            }
+            used.add(a.id());
+            used.add(b.id());
+            refused.add(key); // tried once: a pass replaces both, a miss is not tried again
+            String id = "g" + counters.get(e.getKey())[0]++;
+            points.add(new SweepPoint(points.size(), e.getKey(), List.of(id),
+                scenario(spec, spec.name() + "-" + e.getKey() + "-" + id, e.getKey(), both, "stack " + id)));
+            merges.add(new Object[] {e.getKey(), a, b, new Gpu(id, List.copyOf(both), null)});
+          }
+        }
+      }
+      if (points.isEmpty()) break;
+      rounds++;
+      progress.accept("round " + rounds + ": " + points.size() + " merged stacks to check");
+      List<List<SweepRow>> rows = runner.run(points, progress);
+      simulations += points.size();
+      for (int i = 0; i < points.size(); i++) {
+        Object[] m = merges.get(i);
+        Gpu merged = (Gpu) m[3];
+        Gpu checked = new Gpu(merged.id(), merged.tenants(), rows.get(i));
+        if (!meets(checked, spec.sloTarget())) continue;
+        List<Gpu> gpus = packing.get((String) m[0]);
+        int at = indexOf(gpus, ((Gpu) m[1]).id());
+        gpus.set(at, checked);
+        gpus.remove(indexOf(gpus, ((Gpu) m[2]).id()));
       }
     }
     return new FleetResult(spec, soloOf, packing, rounds, simulations);
