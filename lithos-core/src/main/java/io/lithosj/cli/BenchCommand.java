@@ -3,6 +3,7 @@ package io.lithosj.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lithosj.experiment.RunResult;
+import io.lithosj.home.LithosHome;
 import io.lithosj.experiment.Runner;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.ScenarioLoader;
@@ -46,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "bench/hybrid.json:mps,bench/hybrid.json:lithos,bench/inference-latency.json:mps,bench/inference-latency.json:lithos")
   List<String> cases;
 
-  @Option(names = "--scenarios", description = "Scenario folder the cases name files in (default: ${DEFAULT-VALUE}).", defaultValue = "datasets/scenarios")
+  @Option(names = "--scenarios", description = "Scenario folder the cases name files in (default: the repository's datasets/scenarios).")
   Path scenarioDir;
 
   @Option(names = "--duration-ms", description = "Simulated ms per repetition, warm-up 10%% (default: ${DEFAULT-VALUE}).", defaultValue = "1000") double durationMs;
@@ -104,7 +105,8 @@ final class BenchCommand implements Callable<Integer> {
   private Scenario load(String scenarioCase) {
     int colon = scenarioCase.lastIndexOf(':');
     if (colon < 0) throw new IllegalArgumentException("--case wants scenario:policy, was '" + scenarioCase + "'");
-    return ScenarioLoader.load(scenarioDir.resolve(scenarioCase.substring(0, colon))).withPolicy(scenarioCase.substring(colon + 1));
+    Path dir = scenarioDir != null ? scenarioDir : LithosHome.resolve("datasets/scenarios");
+    return ScenarioLoader.load(dir.resolve(scenarioCase.substring(0, colon))).withPolicy(scenarioCase.substring(colon + 1));
   }
 
   private void compareWithBaseline(List<Figure> figures) {

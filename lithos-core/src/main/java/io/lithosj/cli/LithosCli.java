@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code lithos} command. */
 @Command(name = "lithos", mixinStandardHelpOptions = true, versionProvider = LithosCli.Version.class,
     description = "LithOS-J: study GPU sharing policies on a modeled GPU or a real NVIDIA GPU.",
-    subcommands = {RunCommand.class, ReproduceCommand.class, CompareCommand.class, ValidateCommand.class, PoliciesCommand.class, BenchCommand.class,
+    subcommands = {RunCommand.class, ReproduceCommand.class, CompareCommand.class, ValidateCommand.class, PoliciesCommand.class, BenchCommand.class, BuildTracesCommand.class,
         CalibrateCommand.class, GpuSmokeCommand.class, CommandLine.HelpCommand.class})
 public final class LithosCli {
   public static void main(String[] args) {

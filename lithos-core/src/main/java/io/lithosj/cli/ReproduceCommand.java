@@ -1,5 +1,6 @@
 package io.lithosj.cli;
 
+import io.lithosj.home.LithosHome;
 import io.lithosj.reproduce.HeadlineRow;
 import io.lithosj.reproduce.Reproduction;
 import java.io.IOException;
@@ -22,9 +23,11 @@ final class ReproduceCommand implements Callable<Integer> {
       defaultValue = "a100-40gb,h200")
   List<String> gpus;
 
-  @Option(names = {"-o", "--out"}, description = "Output folder (default: ${DEFAULT-VALUE}, whose figures and tables are committed: the README shows them).", defaultValue = "figures") Path out;
+  @Option(names = {"-o", "--out"}, description = "Output folder, relative to the working directory (default: ${DEFAULT-VALUE}; "
+      + "the README's results table is updated only when this is the repository's figures folder, whose figures and tables are committed).",
+      defaultValue = "figures") Path out;
 
-  @Option(names = "--scenarios", description = "Paper scenario folder (default: ${DEFAULT-VALUE}).", defaultValue = "datasets/scenarios/paper")
+  @Option(names = "--scenarios", description = "Paper scenario folder (default: the repository's datasets/scenarios/paper).")
   Path scenarios;
 
   @Option(names = "--quick", description = "Short runs, few sweep points: a smoke test, not results.") boolean quick;
@@ -42,8 +45,9 @@ final class ReproduceCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     java.nio.file.attribute.FileTime started = FolderRecord.now();
     io.lithosj.output.SafeOutput.checkDir(out); // before hours of runs, with the system's reason
+    Path scenarioDir = scenarios != null ? scenarios : LithosHome.resolve("datasets/scenarios/paper");
     Reproduction.Options o = Reproduction.Options.defaults().withGpus(gpus).withOutDir(out).withQuick(quick)
-        .withScenarioDir(scenarios);
+        .withScenarioDir(scenarioDir);
     if (threads != null) o = o.withThreads(threads);
     if (only != null) o = o.withOnly(only);
     List<HeadlineRow> rows = Reproduction.run(o);
@@ -52,9 +56,9 @@ final class ReproduceCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-75s %8.3g%s %-28s %-7s %-9s %s%n", r.claim(), r.paperValue(), r.unit(), r.measuredText(),
           r.within25(), r.gpu(), r.detail());
     }
-    FolderRecord.write(spec, out, "reproduce", started, Map.of(scenarios.toString(), io.lithosj.output.RunRecord.hash(scenarios)));
+    FolderRecord.write(spec, out, "reproduce", started, Map.of(scenarioDir.toString(), io.lithosj.output.RunRecord.hash(scenarioDir)));
     System.out.printf(Locale.ROOT, "wrote %s in %.0f s%n", only == null ? out + "/headline.csv and figures" : "the figures and data of " + only + " to " + out, (System.nanoTime() - t0) / 1e9);
-    if (!quick && only == null && out.equals(Path.of("figures")) && updateReadme(Reproduction.markdown(rows))) {
+    if (!quick && only == null && LithosHome.is(out, "figures") && updateReadme(Reproduction.markdown(rows))) {
       System.out.println("updated the results table in README.md");
     }
     return 0;
@@ -62,7 +66,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
   /** Puts the headline table between the README's headline markers, so the README reads from the run. */
   private static boolean updateReadme(String table) {
-    Path readme = Path.of("README.md");
+    Path readme = LithosHome.resolve("README.md"); // the repository's, never one in the caller's folder
     try {
       if (!Files.exists(readme)) return false;
       String text = Files.readString(readme);

@@ -61,8 +61,13 @@ final class RunCommand implements Callable<Integer> {
       description = "Measured window instead of the file's durationMs; the warm-up is scaled with it (default: the file's).")
   Double durationMs;
 
+  @Option(names = "--calibration", paramLabel = "DIR",
+      description = {"Model the GPU from DIR/calibration.json (what 'lithos calibrate' measured on a GPU of the scenario's model):",
+          "its bandwidth, launch overhead and power envelope; on --backend cuda also its replay costs (default: none, the preset)."})
+  Path calibration;
+
   @Option(names = {"-o", "--out"}, paramLabel = "OUT", defaultValue = "out",
-      description = "Output folder (default: ${DEFAULT-VALUE}/, which git ignores; the ./lithos launcher runs in the repository root).")
+      description = "Output folder, relative to the working directory (default: ${DEFAULT-VALUE}/; git ignores out/ in the repository).")
   Path out;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
@@ -133,6 +138,7 @@ final class RunCommand implements Callable<Integer> {
     if (seed != null) base = base.withSeed(seed);
     if (backend != null) base = base.withBackend(backend);
     if (gpu != null) base = base.withGpu(gpu);
+    if (calibration != null) base = base.withCalibration(calibration.toAbsolutePath().normalize().toString());
     if (durationMs != null) {
       if (!(durationMs > 0) || durationMs.isInfinite()) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--duration-ms must be > 0, was " + durationMs);

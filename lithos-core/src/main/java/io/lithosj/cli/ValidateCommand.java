@@ -1,6 +1,7 @@
 package io.lithosj.cli;
 
 import io.lithosj.output.RunRecord;
+import io.lithosj.home.LithosHome;
 import io.lithosj.validation.RealRun;
 import io.lithosj.validation.TimeSliceProbe;
 import io.lithosj.validation.Validation;
@@ -25,16 +26,16 @@ import picocli.CommandLine.Spec;
         "mig with TPC quotas = the real SMs / 2) and writes OUT/comparison.csv (pair, load, mechanism, metric, real,",
         "modeled, real_stable, modeled_stable), comparison.md (cells meeting issue 14's tolerances) and comparison.png."})
 public final class ValidateCommand implements Callable<Integer> {
-  @Option(names = "--real", paramLabel = "FILE|DIR", defaultValue = "results/validation/real",
-      description = "Real results: .jsonl files or folders of them; repeatable (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--real", paramLabel = "FILE|DIR",
+      description = "Real results: .jsonl files or folders of them; repeatable (default: the repository's results/validation/real).")
   List<Path> real;
 
-  @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "datasets/scenarios/validation",
-      description = "The modeled scenarios, <pair>-<load>.json (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scenarios", paramLabel = "DIR",
+      description = "The modeled scenarios, <pair>-<load>.json (default: the repository's datasets/scenarios/validation).")
   Path scenarios;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUT", defaultValue = "results/validation",
-      description = "Where comparison.csv|md|png go (default: ${DEFAULT-VALUE}).")
+      description = "Where comparison.csv|md|png go, relative to the working directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Option(names = "--seeds", defaultValue = "3", description = "Modeled runs per mechanism, seeds from the scenario's (default: ${DEFAULT-VALUE}).")
@@ -50,9 +51,9 @@ public final class ValidateCommand implements Callable<Integer> {
   @Option(names = {"-j", "--threads"}, description = "Parallel modeled runs (default: all cores).")
   Integer threads;
 
-  @Option(names = "--timeslice-probe", paramLabel = "FILE", defaultValue = "results/validation/real/timeslice_probe.json",
+  @Option(names = "--timeslice-probe", paramLabel = "FILE",
       description = "The real GPU's time slice and switch cost (validation/timeslice_probe.py) for the time-slicing policy, "
-          + "used when the file exists (default: ${DEFAULT-VALUE}).")
+          + "used when the file exists (default: the repository's results/validation/real/timeslice_probe.json).")
   Path timeslice;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress output.") boolean quiet;
@@ -62,6 +63,10 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     io.lithosj.output.SafeOutput.checkDir(out); // before the long runs, with the system's reason
+    // defaults name the repository's committed inputs, wherever the command runs from
+    if (real == null) real = List.of(LithosHome.resolve("results/validation/real"));
+    if (scenarios == null) scenarios = LithosHome.resolve("datasets/scenarios/validation");
+    if (timeslice == null) timeslice = LithosHome.resolve("results/validation/real/timeslice_probe.json");
     List<RealRun> runs = RealRun.read(real);
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Map<String, Map<String, Object>> calibrated = new LinkedHashMap<>();

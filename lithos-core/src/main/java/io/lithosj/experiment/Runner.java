@@ -16,6 +16,7 @@ import io.lithosj.os.Policy;
 import io.lithosj.os.PolicyContext;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,10 @@ public final class Runner implements PolicyContext, AtomListener {
   public static RunResult run(Scenario scenario, DoubleConsumer progress, java.util.function.Consumer<AtomLog> atoms) {
     GpuSpec spec = scenario.gpuSpec();
     scenario.tenantSpecs(); // validate before any backend is opened
-    GpuBackend backend = "cuda".equals(scenario.backendName()) ? new CudaBackend(spec) : new SimGpu(spec, scenario.dispatchModel());
+    GpuBackend backend = !"cuda".equals(scenario.backendName()) ? new SimGpu(spec, scenario.dispatchModel())
+        : scenario.calibration() == null ? new CudaBackend(spec)
+        // the backend also takes the calibration's replay costs, not only the calibrated GPU model
+        : CudaBackend.open(CudaBackend.Options.defaults().withSpec(spec).withCalibrationDir(Path.of(scenario.calibration())));
     try (backend) {
       Runner r = new Runner(scenario, backend, atoms != null);
       RunResult result = r.execute(progress);

@@ -2,6 +2,8 @@ package io.lithosj.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lithosj.backend.DispatchModel;
+import io.lithosj.backend.cuda.Calibration;
+import io.lithosj.backend.cuda.CalibrationException;
 import io.lithosj.gpu.GpuSpec;
 import io.lithosj.kernel.Kernel;
 import io.lithosj.kernel.WorkProfile;
@@ -24,7 +26,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                        PolicyConfig policy, List<TenantConfig> tenants,
-                       Map<String, Map<String, Object>> perPolicy, String dispatch, Double drainMs) {
+                       Map<String, Map<String, Object>> perPolicy, String dispatch, Double drainMs, String calibration) {
 
   /**
    * {@code perPolicy}: parameters for each policy in this scenario, applied whichever policy is
@@ -45,20 +47,33 @@ public record Scenario(String name, String gpu, String backend, Double durationM
    * Stability, utilisation, energy and a closed loop's throughput stay those of the window itself;
    * an open-loop service's throughput is its window's requests served (drained ones included) per
    * second of the window.
+   *
+   * <p>{@code calibration} (default none: the preset): a folder with a {@code calibration.json}
+   * that {@code lithos calibrate} wrote on a GPU of the scenario's model; the modeled GPU then takes
+   * its measured bandwidth, launch overhead and power envelope ({@link Calibration#apply}), and the
+   * CUDA backend its replay costs. A relative folder is relative to the scenario file
+   * ({@link ScenarioLoader#load}); {@code lithos run --calibration DIR} sets it from the command line.
+   * Model traces keep their fit to the preset.
    */
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
+                  PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy, String dispatch,
+                  Double drainMs) {
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs, null);
+  }
+
+  public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy, String dispatch) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, null, null);
   }
 
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants, Map<String, Map<String, Object>> perPolicy) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, null, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, null, null, null);
   }
 
   public Scenario(String name, String gpu, String backend, Double durationMs, Double warmupMs, Long seed,
                   PolicyConfig policy, List<TenantConfig> tenants) {
-    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null, null, null);
+    this(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, null, null, null, null);
   }
 
   public static final double DEFAULT_DURATION_MS = 2000;
@@ -145,12 +160,35 @@ public record Scenario(String name, String gpu, String backend, Double durationM
                              Integer smemPerBlockBytes, Double blockComputeUs, Double blockDramBytes,
                              Double clockSensitivity, Integer repeat) {}
 
+  /** The scenario's GPU model: the preset {@code gpu}, calibrated from {@code calibration} when it is set. */
   public GpuSpec gpuSpec() {
+    GpuSpec preset;
     try {
-      return GpuSpec.byId(gpu == null ? "h100-sxm" : gpu);
+      preset = GpuSpec.byId(gpu == null ? "h100-sxm" : gpu);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("gpu", e.getMessage());
     }
+    return calibration == null ? preset : calibrated(preset);
+  }
+
+  private GpuSpec calibrated(GpuSpec preset) {
+    Calibration c;
+    try {
+      c = Calibration.load(java.nio.file.Path.of(calibration));
+    } catch (java.nio.file.InvalidPathException | CalibrationException e) {
+      throw new ScenarioException("calibration", e.getMessage());
+    }
+    // the same TPC count is not enough: an H100's bandwidth and power on the H200 preset would be a third GPU
+    if (!c.gpuId().equals(preset.id())) {
+      throw new ScenarioException("calibration", calibration + " was measured on " + c.gpuId() + " (" + c.gpuName()
+          + "), the scenario's GPU is " + preset.id() + " (give gpu " + c.gpuId() + " in the file or with --gpu)");
+    }
+    return c.apply(preset);
+  }
+
+  /** The same scenario with the GPU calibrated from {@code dir} (null: the preset). */
+  public Scenario withCalibration(String dir) {
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs, dir);
   }
 
   public String backendName() { return backend == null ? "sim" : backend; }
@@ -180,36 +218,39 @@ public record Scenario(String name, String gpu, String backend, Double durationM
   public Scenario withPolicy(String policyName) { return withPolicy(policyName, Map.of()); }
 
   public Scenario withPolicy(String policyName, Map<String, Object> params) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy, dispatch, drainMs);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, new PolicyConfig(policyName, params), tenants, perPolicy, dispatch, drainMs, calibration);
   }
 
-  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy, dispatch, drainMs); }
+  public Scenario withSeed(long s) { return new Scenario(name, gpu, backend, durationMs, warmupMs, s, policy, tenants, perPolicy, dispatch, drainMs, calibration); }
   /**
    * The same scenario on another GPU. TPC quotas keep their share of the GPU (rounded down), so a
-   * file written for the H100's 66 TPCs runs on the A100's 54.
+   * file written for the H100's 66 TPCs runs on the A100's 54; a {@code calibration} is dropped
+   * unless the GPU stays the same.
    */
   public Scenario withGpu(String g) {
     int from = gpuSpec().tpcCount();
-    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs);
+    // a calibration belongs to one GPU model: moved to another, the scenario runs on that model's preset
+    String cal = g != null && g.equals(gpu) ? calibration : null;
+    Scenario moved = new Scenario(name, g, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs, cal);
     int to = moved.gpuSpec().tpcCount();
     if (from == to || tenants == null) return moved;
     return moved.withTenants(tenants.stream().map(c -> c.tpcQuota() == null ? c
         : new TenantConfig(c.name(), c.priority(), c.sloMs(), (int) ((long) c.tpcQuota() * to / from), c.type(), c.arrivals(),
             c.ratePerSec(), c.arrivalMs(), c.batchSize(), c.model(), c.kernels(), c.load(), c.decodeSteps(), c.launch(), c.hostLaunchUs())).toList());
   }
-  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs); }
-  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs); }
+  public Scenario withBackend(String b) { return new Scenario(name, gpu, b, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs, calibration); }
+  public Scenario withName(String n) { return new Scenario(n, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, drainMs, calibration); }
 
   public Scenario withDrainMs(double d) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, d);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, tenants, perPolicy, dispatch, d, calibration);
   }
 
   public Scenario withDurationMs(double d, double w) {
-    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy, dispatch, drainMs);
+    return new Scenario(name, gpu, backend, d, w, seed, policy, tenants, perPolicy, dispatch, drainMs, calibration);
   }
 
   public Scenario withTenants(List<TenantConfig> t) {
-    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy, dispatch, drainMs);
+    return new Scenario(name, gpu, backend, durationMs, warmupMs, seed, policy, t, perPolicy, dispatch, drainMs, calibration);
   }
 
   /**

@@ -84,6 +84,15 @@ public final class ScenarioLoader {
       String base = file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
       s = s.withName(base);
     }
+    if (s.calibration() != null) {
+      // a calibration folder written in the file is relative to the file, as an include would be
+      try {
+        Path dir = file.toAbsolutePath().getParent();
+        s = s.withCalibration(dir.resolve(s.calibration()).normalize().toString());
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ScenarioException("calibration", "not a path: " + e.getMessage());
+      }
+    }
     s.tenantSpecs();
     return s;
   }

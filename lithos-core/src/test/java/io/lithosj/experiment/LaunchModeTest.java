@@ -75,7 +75,9 @@ class LaunchModeTest {
       retained[i] = both.tenant(BERT).throughputPerSec() / solo;
       hpP99[i] = both.tenant(HP).p99Ms();
     }
-    assertTrue(retained[0] > retained[1] + 0.05, "BE retained eager " + retained[0] + " vs graph " + retained[1]);
+    // 1.00 vs 0.96 with the measured DRAM bytes (0.05 apart and more when the fitted bytes made every kernel
+    // contend for bandwidth): the host-bound eager BE leaves the GPU idle between kernels, the HP uses that
+    assertTrue(retained[0] > retained[1] + 0.02, "BE retained eager " + retained[0] + " vs graph " + retained[1]);
     assertTrue(hpP99[0] < hpP99[1], "HP p99 beside eager BE " + hpP99[0] + " ms vs graph BE " + hpP99[1]);
   }
 

@@ -1,6 +1,5 @@
 package io.lithosj.backend.cuda;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lithosj.gpu.GpuSpec;
@@ -49,19 +48,14 @@ public record Calibration(
   public record KernelFit(String kernel, String config, int[] tpcs, double[] latencyMs,
                           double m, double b, double maxRelErr, double rmsRelErr, double twoPointMaxRelErr) {}
 
+  /** For writing; reading is {@link CalibrationReader}'s. */
   static ObjectMapper json() {
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
+  /** {@code dir/calibration.json}, read strictly and checked ({@link CalibrationReader}); errors name the field. */
   public static Calibration load(Path dir) {
-    Path f = dir.resolve(FILE);
-    if (!Files.isRegularFile(f)) throw new IllegalArgumentException("no " + FILE + " in " + dir.toAbsolutePath());
-    try {
-      return json().readValue(f.toFile(), Calibration.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + f + ": " + e.getMessage(), e);
-    }
+    return CalibrationReader.read(dir);
   }
 
   public void write(Path dir) {

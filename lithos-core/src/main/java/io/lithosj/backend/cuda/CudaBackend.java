@@ -5,6 +5,7 @@ import io.lithosj.backend.AtomResult;
 import io.lithosj.backend.GpuBackend;
 import io.lithosj.backend.Telemetry;
 import io.lithosj.gpu.GpuSpec;
+import io.lithosj.home.LithosHome;
 import io.lithosj.gpu.TpcSet;
 import io.lithosj.kernel.Atom;
 import io.lithosj.kernel.Kernel;
@@ -31,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class CudaBackend implements GpuBackend {
   /**
    * @param spec            the GPU the scenario names; null = the preset matching the device
-   * @param calibrationDir  null = {@code calibration/<spec id>} if it exists, else datasheet costs
+   * @param calibrationDir  null = the repository's {@code calibration/<spec id>} ({@link LithosHome}) if it exists, else datasheet costs
    * @param gridFactor      physical blocks per resident slot: 1 = one per slot; 2 (default) keeps as many
    *                        queued, which refill SMs whose blocks yielded to more urgent atoms
    * @param nvmlPeriodMs    NVML sampling period; 0 = no NVML (default 20, or the system property
@@ -131,7 +132,7 @@ public final class CudaBackend implements GpuBackend {
         throw new IllegalArgumentException("GPU '" + base.id() + "' has " + base.tpcCount() + " TPCs but the GPU here ("
             + device.name + ") has " + device.tpcCount());
       }
-      Path calDir = o.calibrationDir() != null ? o.calibrationDir() : Path.of("calibration", base.id());
+      Path calDir = o.calibrationDir() != null ? o.calibrationDir() : LithosHome.resolve("calibration").resolve(base.id());
       if (Files.isRegularFile(calDir.resolve(Calibration.FILE))) {
         Calibration cal = Calibration.load(calDir);
         spec = cal.tpcCount() == base.tpcCount() ? cal.apply(base) : base;

@@ -36,6 +36,9 @@ public final class LithosPolicy implements Policy {
   private PowerManager power;
   private Tenant[] tenants;
   private int[] hpOrder, beOrder;
+  /** Positions in hpOrder / beOrder of tenants whose head launch has blocks left to send (see {@link #order}). */
+  private java.util.BitSet hpReady, beReady;
+  private int[] positionInClass;
   private int rotation;
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private boolean dispatchPending;
@@ -86,12 +89,18 @@ public final class LithosPolicy implements Policy {
     }
     hpOrder = hp.stream().mapToInt(Integer::intValue).toArray();
     beOrder = be.stream().mapToInt(Integer::intValue).toArray();
+    hpReady = new java.util.BitSet(hpOrder.length);
+    beReady = new java.util.BitSet(beOrder.length);
+    positionInClass = new int[specs.size()];
+    for (int i = 0; i < hpOrder.length; i++) positionInClass[hpOrder[i]] = i;
+    for (int i = 0; i < beOrder.length; i++) positionInClass[beOrder[i]] = i;
   }
 
   @Override public void onSubmit(KernelLaunch launch) {
     Tenant t = tenant(launch.tenant());
     t.queue.add(new LaunchState(launch));
     t.holdUntilMs = Double.NEGATIVE_INFINITY;
+    updateReady(launch.tenant());
     requestDispatch();
   }
 
@@ -99,6 +108,7 @@ public final class LithosPolicy implements Policy {
     Atom atom = r.atom();
     Running run = running.remove(atom.id());
     if (run == null) throw new IllegalStateException("lithos: completion of unknown atom " + atom.id());
+    tenants[atom.tenant()].runningAtoms.remove((Long) atom.id());
     scheduler.release(atom);
     learn(run, r);
     stolenTpcMs += scheduler.stolenIn(atom.tpcs(), atom.tenant()) * (r.endMs() - run.launchMs);
@@ -108,6 +118,7 @@ public final class LithosPolicy implements Policy {
       Tenant t = tenants[atom.tenant()];
       if (t.queue.peekFirst() != ls) throw new IllegalStateException("lithos: launch " + ls.launch.id() + " finished out of order");
       t.queue.pollFirst();
+      updateReady(atom.tenant());
       launchesDone++;
       if (p.nextKernelHoldUs > 0 && moreKernelsFollow(t.spec, ls.launch) && t.queue.isEmpty()) {
         t.holdUntilMs = ctx.nowMs() + p.nextKernelHoldUs / 1000.0;
@@ -179,20 +190,41 @@ public final class LithosPolicy implements Policy {
     if (p.powerManagement) updateClock();
   }
 
-  /** HP tenants first, then BE; rotated within each class per round so equals share stolen TPCs. */
+  /**
+   * HP tenants first, then BE; rotated within each class per round so equals share stolen TPCs.
+   * Only tenants whose head launch has blocks left to send: any other wants no TPCs for the whole
+   * round (its head changes only on a submit or a completion), so the scheduler would pass over
+   * it; leaving it out keeps a round's cost to the tenants with work, not all of them (issue 16
+   * item 8), and the order of those in it unchanged.
+   */
   private int[] order() {
-    int[] o = new int[hpOrder.length + beOrder.length];
-    for (int i = 0; i < hpOrder.length; i++) o[i] = hpOrder[(i + rotation) % hpOrder.length];
-    for (int i = 0; i < beOrder.length; i++) o[hpOrder.length + i] = beOrder[(i + rotation) % beOrder.length];
+    int[] o = new int[hpReady.cardinality() + beReady.cardinality()];
+    int n = rotated(hpOrder, hpReady, o, 0);
+    rotated(beOrder, beReady, o, n);
     rotation++;
     return o;
+  }
+
+  /** The ready tenants of one class from position {@code rotation mod size}, wrapping round; returns the next free index of {@code into}. */
+  private int rotated(int[] classOrder, java.util.BitSet ready, int[] into, int n) {
+    if (classOrder.length == 0) return n;
+    int from = rotation % classOrder.length;
+    for (int i = ready.nextSetBit(from); i >= 0; i = ready.nextSetBit(i + 1)) into[n++] = classOrder[i];
+    for (int i = ready.nextSetBit(0); i >= 0 && i < from; i = ready.nextSetBit(i + 1)) into[n++] = classOrder[i];
+    return n;
+  }
+
+  private void updateReady(int t) {
+    LaunchState ls = tenants[t].queue.peekFirst();
+    (tenants[t].spec.isHighPriority() ? hpReady : beReady).set(positionInClass[t], ls != null && ls.remaining() > 0);
   }
 
   private final class Demand implements TpcScheduler.Demand {
     @Override public int wantTpcs(int t) {
       LaunchState ls = tenants[t].queue.peekFirst(); // stream order: only the head launch runs
       if (ls == null || ls.remaining() == 0) return 0;
-      int perTpcWave = ls.launch.kernel().waveSize(gpu, 1);
+      if (ls.perTpcWave == 0) ls.perTpcWave = ls.launch.kernel().waveSize(gpu, 1); // fixed per kernel and GPU
+      int perTpcWave = ls.perTpcWave;
       int needed = (ls.remaining() + perTpcWave - 1) / perTpcWave;
       return Math.max(0, Math.min(target(ls) - scheduler.heldBy(t), needed));
     }
@@ -204,8 +236,8 @@ public final class LithosPolicy implements Policy {
       if (wantTpcs(owner) > 0) return Double.NaN;
       // Busy on fewer TPCs than it owns: lend its spare ones until its in-flight work should end.
       double endMs = Double.NEGATIVE_INFINITY;
-      for (Running r : running.values()) {
-        if (r.atom.tenant() != owner) continue;
+      for (long id : o.runningAtoms) { // the owner's own atoms, not every running atom (a max: order does not matter)
+        Running r = running.get(id);
         if (Double.isNaN(r.predictedUs)) return Double.NaN; // unknown end: lend nothing
         endMs = Math.max(endMs, r.launchMs + (gpu.launchOverheadUs() + r.predictedUs) / 1000.0);
       }
@@ -247,8 +279,10 @@ public final class LithosPolicy implements Policy {
         tenants[t].spec.isHighPriority() ? p.hpAtomPriority : 0);
     scheduler.assign(atom);
     ls.nextBlock += blocks;
+    updateReady(t);
     double predictedUs = predictUs.applyAsDouble(blocks);
     running.put(atom.id(), new Running(atom, ls, ctx.nowMs(), predictedUs, s, ctx.smClockMhz()));
+    tenants[t].runningAtoms.add(atom.id());
     atomsLaunched++;
     ctx.launch(atom);
     return true;
@@ -325,6 +359,8 @@ public final class LithosPolicy implements Policy {
   private static final class Tenant {
     final TenantSpec spec;
     final ArrayDeque<LaunchState> queue = new ArrayDeque<>();
+    /** Ids of this tenant's atoms in {@code running}: lendUntilMs reads them without scanning every tenant's. */
+    final List<Long> runningAtoms = new ArrayList<>();
     double holdUntilMs = Double.NEGATIVE_INFINITY;
 
     Tenant(TenantSpec spec) { this.spec = spec; }
@@ -332,7 +368,7 @@ public final class LithosPolicy implements Policy {
 
   private static final class LaunchState {
     final KernelLaunch launch;
-    int nextBlock, blocksDone, targetTpcs;
+    int nextBlock, blocksDone, targetTpcs, perTpcWave;
 
     LaunchState(KernelLaunch launch) { this.launch = launch; }
 

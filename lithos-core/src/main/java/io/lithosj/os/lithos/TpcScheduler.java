@@ -30,6 +30,8 @@ public final class TpcScheduler {
   private final TpcSet beOwned;   // TPCs BE tenants own
   private final TpcSet hpOwned;   // TPCs HP tenants own
   private TpcSet free;
+  private TpcSet ownersFor;        // the idle set {@link #owners} was found for
+  private int[] owners;
 
   public TpcScheduler(int tpcCount, List<TenantSpec> tenants) {
     this.tpcCount = tpcCount;
@@ -52,6 +54,7 @@ public final class TpcScheduler {
     holder = new int[tpcCount];
     Arrays.fill(holder, NONE);
     heldCount = new int[tenants.size()];
+    round = new RoundDemand(tenants.size());
     free = TpcSet.range(0, tpcCount);
     TpcSet be = TpcSet.EMPTY, hp = TpcSet.EMPTY;
     for (int t = 0; t < tenants.size(); t++) {
@@ -168,8 +171,16 @@ public final class TpcScheduler {
    * if an atom fits before it. An owner with work never lends (phase 1 took its idle TPCs), so a
    * stolen TPC comes back when the atom on it ends. Work-conserving: afterwards no tenant wants
    * TPCs while an own, pool or freely lent TPC is idle.
+   *
+   * <p>Cost (issue 16 item 8): phase 2 skips a tenant that wants nothing and asks only owners that
+   * have an idle TPC (found from the idle TPCs, at most the GPU's count), instead of every tenant
+   * for every tenant; with 50 tenants the scan made LithOS 10x slower per event than with 10.
+   * An owner's {@link Demand#lendUntilMs} is asked once per round and kept until that owner
+   * launches an atom ({@link RoundDemand}). Nothing skipped could have launched an atom, and
+   * lendUntilMs has no side effects, so the atoms launched are the same.
    */
-  public void dispatch(int[] order, boolean stealing, Demand demand) {
+  public void dispatch(int[] order, boolean stealing, Demand tenantsDemand) {
+    Demand demand = round.start(tenantsDemand);
     for (int t : order) {
       for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
         TpcSet own = freeOwnedBy(t);
@@ -177,15 +188,21 @@ public final class TpcScheduler {
       }
     }
     for (int t : order) {
+      if (demand.wantTpcs(t) <= 0) continue;
       for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
         TpcSet free = usableBy(t, stealing, demand);
         if (free.isEmpty() || !runChecked(t, pick(free, want, t), Double.POSITIVE_INFINITY, demand)) break;
       }
       if (!stealing) continue;
-      for (int o = 0; o < owned.length; o++) { // busy owners' spare TPCs, for atoms that end in time
+      // Busy owners' spare TPCs, for atoms that end in time, owners in ascending order: only those
+      // lending until a time (an idle owner's were offered above, a needy owner lends none). While
+      // t is served only t's state and owner o's idle TPCs change, so the list found at its start holds.
+      int want = demand.wantTpcs(t);
+      for (int o : deadlineLenders()) {
+        if (want <= 0) break;
+        if (o == t) continue;
         double until = demand.lendUntilMs(o);
-        if (o == t || Double.isNaN(until) || until == Double.POSITIVE_INFINITY) continue;
-        for (int want = demand.wantTpcs(t); want > 0; want = demand.wantTpcs(t)) {
+        for (; want > 0; want = demand.wantTpcs(t)) {
           TpcSet spare = freeOwnedBy(o);
           if (spare.isEmpty() || !runChecked(t, pick(spare, want, t), until, demand)) break;
         }
@@ -197,12 +214,93 @@ public final class TpcScheduler {
   public TpcSet usableBy(int tenant, boolean stealing, Demand demand) {
     TpcSet r = free.intersect(owned[tenant].union(pool));
     if (!stealing) return r;
-    for (int o = 0; o < owned.length; o++) { // asked once per owner with idle TPCs (lendUntilMs has no side effects)
-      if (o != tenant && free.intersects(owned[o]) && demand.lendUntilMs(o) == Double.POSITIVE_INFINITY) {
-        r = r.union(free.intersect(owned[o]));
-      }
+    for (int o : ownersOfIdleTpcs()) { // asked once per owner with idle TPCs (lendUntilMs has no side effects)
+      if (o != tenant && demand.lendUntilMs(o) == Double.POSITIVE_INFINITY) r = r.union(free.intersect(owned[o]));
     }
     return r;
+  }
+
+  /**
+   * Owners of idle TPCs that lend them until a finite time, ascending; found again when the round,
+   * the idle set or any tenant's atoms changed.
+   */
+  private int[] deadlineLenders() {
+    if (lendersFor == free && lendersRound == round.round && lendersRuns == round.runs) return lenders;
+    int[] owners = ownersOfIdleTpcs();
+    int[] found = new int[owners.length];
+    int n = 0;
+    for (int o : owners) {
+      double until = round.lendUntilMs(o);
+      if (!Double.isNaN(until) && until != Double.POSITIVE_INFINITY) found[n++] = o;
+    }
+    lenders = Arrays.copyOf(found, n);
+    lendersFor = free;
+    lendersRound = round.round;
+    lendersRuns = round.runs;
+    return lenders;
+  }
+
+  private int[] lenders;
+  private TpcSet lendersFor;
+  private int lendersRound;
+  private long lendersRuns;
+
+  /** Tenants owning at least one idle TPC, ascending: at most the GPU's TPC count, whatever the tenant count. */
+  int[] ownersOfIdleTpcs() {
+    if (ownersFor == free) return owners; // the idle set is immutable: same set, same owners
+    int[] found = new int[free.size()];
+    int n = 0;
+    for (int x : free) {
+      int o = owner[x];
+      if (o != NONE && (n == 0 || found[n - 1] != o)) found[n++] = o; // an owner's TPCs are one range
+    }
+    int[] out = Arrays.copyOf(found, n);
+    Arrays.sort(out);
+    ownersFor = free;
+    owners = out;
+    return out;
+  }
+
+  private final RoundDemand round;
+
+  /**
+   * The tenants' demand for one dispatch round, remembering each owner's lendUntilMs until the
+   * owner launches: it depends on the owner's own queue, held TPCs and running atoms (and the
+   * clock and predictions, which a round does not change), so another tenant's launch leaves it as it was.
+   */
+  private static final class RoundDemand implements Demand {
+    private final double[] lendUntil;
+    private final int[] askedInRound;
+    private int round;
+    private long runs; // launch attempts, so callers can tell when lending may have changed
+    private Demand d;
+
+    RoundDemand(int tenants) {
+      lendUntil = new double[tenants];
+      askedInRound = new int[tenants];
+    }
+
+    Demand start(Demand tenantsDemand) {
+      d = tenantsDemand;
+      if (++round == 0) round = 1; // 0 marks "not asked"
+      return this;
+    }
+
+    @Override public int wantTpcs(int tenant) { return d.wantTpcs(tenant); }
+
+    @Override public double lendUntilMs(int owner) {
+      if (askedInRound[owner] != round) {
+        lendUntil[owner] = d.lendUntilMs(owner);
+        askedInRound[owner] = round;
+      }
+      return lendUntil[owner];
+    }
+
+    @Override public boolean run(int tenant, TpcSet tpcs, double untilMs) {
+      askedInRound[tenant] = 0; // its queue, TPCs and running atoms may change: ask again
+      runs++;
+      return d.run(tenant, tpcs, untilMs);
+    }
   }
 
   private boolean runChecked(int tenant, TpcSet tpcs, double untilMs, Demand demand) {

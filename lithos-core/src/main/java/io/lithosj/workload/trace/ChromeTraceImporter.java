@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -249,6 +250,11 @@ public final class ChromeTraceImporter {
         if (ev.name == null) throw error(ev.at, "kernel event without 'name'");
         if (!Double.isFinite(ev.ts)) throw error(ev.at, "kernel event '" + shortName() + "' without a numeric 'ts'");
         if (!(ev.dur >= 0)) throw error(ev.at, "kernel event '" + shortName() + "' without a non-negative 'dur'");
+        // a launch the GPU would refuse: no grid or block given (no 'args'), a zero dimension, over 1024 threads
+        checkShape("args.grid", ev.grid);
+        checkShape("args.block", ev.block);
+        long threads = (long) ev.block[0] * ev.block[1] * ev.block[2];
+        if (threads > 1024) throw error(ev.at, "kernel event '" + shortName() + "': " + threads + " threads per block, a GPU allows 1024");
         String name = names.computeIfAbsent(ev.name, n -> n);
         TraceKernel k = new TraceKernel(-1, -1, name, ev.grid[0], ev.grid[1], ev.grid[2],
             ev.block[0], ev.block[1], ev.block[2], ev.regs, ev.smem, ev.stream, ev.ts, ev.dur);
@@ -263,6 +269,14 @@ public final class ChromeTraceImporter {
         Range r = new Range(ev.name, ev.ts, ev.ts + ev.dur);
         if ("gpu_user_annotation".equals(ev.cat)) gpuRanges.add(r);
         else cpuRanges.add(r);
+      }
+    }
+
+    /** Every dimension given and at least 1: a kernel event without {@code args} has none. */
+    void checkShape(String field, int[] dims) throws TraceFormatException {
+      if (dims[0] <= 0 || dims[1] <= 0 || dims[2] <= 0) {
+        throw error(ev.at, "kernel event '" + shortName() + "': " + (dims[0] == 0 && dims[1] == 0 && dims[2] == 0
+            ? "no '" + field + "'" : "'" + field + "' " + Arrays.toString(dims) + " has a dimension below 1"));
       }
     }
 

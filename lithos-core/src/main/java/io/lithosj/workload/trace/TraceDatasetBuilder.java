@@ -60,19 +60,12 @@ public final class TraceDatasetBuilder {
   public record Built(ModelTrace trace, int requests, int unassigned, Map<String, Integer> pairedBySource,
                       int rejectedPairs) {}
 
-  public static void main(String[] args) throws IOException {
-    if (args.length < 2) {
-      System.err.println("usage: TraceDatasetBuilder <raw folder>... <output folder>");
-      System.exit(2);
-    }
-    List<Path> raws = new ArrayList<>();
-    for (int i = 0; i < args.length - 1; i++) raws.add(Path.of(args[i]));
-    List<Built> built = new TraceDatasetBuilder().buildAll(raws, Path.of(args[args.length - 1]));
-    for (Built b : built) {
-      ModelTrace t = b.trace();
-      System.out.printf(Locale.ROOT, "%-30s %6d kernels %9.3f ms  scaling %s  rejected %d%n", t.id(),
-          t.kernels().size(), t.kernelUs() / 1000, b.pairedBySource(), b.rejectedPairs());
-    }
+  /** Kept for scripts: the same as {@code lithos build-traces RAW... OUT}, with its error handling. */
+  public static void main(String[] args) {
+    String[] sub = new String[args.length + 1];
+    sub[0] = "build-traces";
+    System.arraycopy(args, 0, sub, 1, args.length);
+    io.lithosj.cli.LithosCli.main(sub);
   }
 
   public List<Built> buildAll(Path raw, Path out) throws IOException { return buildAll(List.of(raw), out); }
@@ -82,7 +75,7 @@ public final class TraceDatasetBuilder {
     Map<String, Path> rawOf = new java.util.TreeMap<>();
     Map<Path, JsonNode> manifests = new LinkedHashMap<>();
     for (Path raw : raws) {
-      manifests.put(raw, json.readTree(raw.resolve("manifest.json").toFile()));
+      manifests.put(raw, manifest(raw));
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(raw, "*.trace.json.gz")) {
         for (Path p : ds) {
           Path before = rawOf.put(p.getFileName().toString().replace(".trace.json.gz", ""), raw);
@@ -90,6 +83,7 @@ public final class TraceDatasetBuilder {
         }
       }
     }
+    if (rawOf.isEmpty()) throw new IOException("no *.trace.json.gz in " + raws + ": nothing to build");
     Files.createDirectories(out);
     List<Built> all = new ArrayList<>();
     ArrayNode index = json.createArrayNode();
@@ -97,6 +91,10 @@ public final class TraceDatasetBuilder {
       String id = r.getKey();
       Path raw = r.getValue();
       JsonNode manifest = manifests.get(raw);
+      if (!manifest.path("models").path(id).isObject()) {
+        throw new IOException(raw.resolve("manifest.json") + ": no entry models." + id + " for " + id + ".trace.json.gz "
+            + "(its kind, model and batch size)");
+      }
       Built b = build(raw, id, manifest.path("models").path(id), manifest.path("env"));
       try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(out.resolve(id + ".csv.gz")))) {
         b.trace().write(o);
@@ -123,7 +121,10 @@ public final class TraceDatasetBuilder {
   public Built build(Path raw, String id, JsonNode modelMeta, JsonNode env) throws IOException {
     KernelTrace trace = ChromeTraceImporter.read(raw.resolve(id + ".trace.json.gz"));
     List<List<TraceKernel>> requests = trace.requests().stream().filter(r -> !r.isEmpty()).toList();
-    if (requests.isEmpty()) throw new IOException(id + ": the trace has no kernels inside a request range");
+    if (requests.isEmpty()) {
+      throw new IOException(raw.resolve(id + ".trace.json.gz") + ": the trace has no kernels inside a request range ("
+          + trace.unassignedCount() + " kernels outside any)");
+    }
     List<TraceKernel> base = requests.get(0);
     List<String> names = base.stream().map(TraceKernel::name).toList();
     double[][] durations = new double[base.size()][];
@@ -197,6 +198,22 @@ public final class TraceDatasetBuilder {
       meta.put("dram_bytes_kernels", dram.matched() + " of " + base.size());
     }
     return new Built(new ModelTrace(meta, rows), requests.size(), trace.unassignedCount(), paired, rejected);
+  }
+
+  /** A raw folder's manifest.json, with the folder or file named when it is missing or malformed. */
+  private JsonNode manifest(Path raw) throws IOException {
+    if (!Files.isDirectory(raw)) throw new IOException("raw folder " + raw + ": " + (Files.exists(raw) ? "not a folder" : "no such folder"));
+    Path f = raw.resolve("manifest.json");
+    if (!Files.isRegularFile(f)) throw new IOException(f + ": no such file (datasets/collect_traces.py writes it beside the traces)");
+    try {
+      JsonNode n = json.readTree(f.toFile());
+      if (n == null || !n.isObject()) throw new IOException(f + ": not a JSON object");
+      return n;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new IOException(f + ": malformed JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+          + ": " + e.getOriginalMessage().replaceAll("\\s*[\\r\\n]+\\s*", " "), e);
+    }
   }
 
   private static List<Path> scalingFiles(Path raw, String id) throws IOException {
