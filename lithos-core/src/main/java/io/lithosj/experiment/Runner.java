@@ -14,6 +14,8 @@ import io.lithosj.kernel.KernelLaunch;
 import io.lithosj.os.Policies;
 import io.lithosj.os.Policy;
 import io.lithosj.os.PolicyContext;
+import io.lithosj.progress.AmbientProgress;
+import io.lithosj.progress.ProgressTracker;
 import io.lithosj.workload.TenantSpec;
 import io.lithosj.workload.Workload;
 import java.nio.file.Path;
@@ -49,9 +51,17 @@ public final class Runner implements PolicyContext, AtomListener {
     this.atomLog = logAtoms ? new AtomLog(tenants.stream().map(TenantSpec::name).toList()) : null;
   }
 
-  /** Run on the backend the scenario names. */
+  /**
+   * Run on the backend the scenario names. Progress goes to {@link AmbientProgress} (in a notebook, a
+   * display updated in place; nowhere otherwise); a sweep calls the overload below, so its runs are not
+   * shown one by one.
+   */
   public static RunResult run(Scenario scenario) {
-    return run(scenario, ms -> {});
+    String label = scenario.nameOrDefault() + " / " + scenario.policyName();
+    ProgressTracker tracker = new ProgressTracker(label, 1, AmbientProgress.open(label), 250);
+    RunResult r = run(scenario, tracker.unit(0));
+    tracker.finish();
+    return r;
   }
 
   /** Run, reporting progress (fraction 0..1 of the duration) as it goes. */

@@ -2,11 +2,13 @@ package io.lithosj.figures;
 
 import io.lithosj.experiment.RealComparison;
 import io.lithosj.experiment.RunResult;
+import io.lithosj.experiment.TenantMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -26,43 +28,72 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
   private Charts() {}
 
-  /** Latency CDF of one tenant under each run (one line per policy). */
+  /**
+   * Latency CDF of one tenant under each run (one line per policy), with the tenant's SLO as a vertical line
+   * when it has one. The latency axis is logarithmic only where the data spans more than
+   * {@link #LOG_AXIS_MIN_SPAN} (else a log axis shows one tick), and then over the data's range, not whole
+   * decades. A run whose requests did not all complete says so in its legend entry ("mps: 0 of 52
+   * completed"), since its curve covers the completed ones only, or is missing. The title gets the runs'
+   * backend and GPU ("modeled H100 SXM (sim)") unless it names them.
+   */
   public static XYChart latencyCdf(String title, String tenant, List<RunResult> runs) {
-    XYChart c = xy(title, "latency (ms)", "fraction of requests");
+    XYChart c = xy(Titles.withWhere(title, Titles.where(runs)), "latency (ms)", "fraction of completed requests");
+    double lo = Double.POSITIVE_INFINITY, hi = 0, sloMs = Double.NaN;
+    List<String> noCurve = new ArrayList<>();
     for (RunResult r : runs) {
+      TenantMetrics m = r.tenants().stream().filter(t -> t.tenant().equals(tenant)).findFirst().orElse(null);
+      if (m != null && m.sloMs() > 0 && Double.isFinite(m.sloMs())) sloMs = m.sloMs();
+      String name = m != null && m.unfinished() > 0
+          ? r.policy() + ": " + m.completed() + " of " + (m.completed() + m.unfinished()) + " completed" : r.policy();
       Histogram h = r.latencyHistograms().get(tenant);
-      if (h == null || h.getTotalCount() == 0) continue;
+      if (h == null || h.getTotalCount() == 0) {
+        noCurve.add(name);
+        continue;
+      }
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
       for (HistogramIterationValue v : h.percentiles(5)) {
         x.add(v.getValueIteratedTo() / 1000.0);
         y.add(v.getPercentileLevelIteratedTo() / 100.0);
       }
-      XYSeries s = c.addSeries(r.policy(), x, y);
+      lo = Math.min(lo, x.get(0));
+      hi = Math.max(hi, x.get(x.size() - 1));
+      XYSeries s = c.addSeries(name, x, y);
       s.setLineColor(Palette.of(r.policy()));
       s.setMarker(SeriesMarkers.NONE);
     }
-    c.getStyler().setXAxisLogarithmic(true);
+    if (Double.isFinite(sloMs)) {
+      lo = Math.min(lo, sloMs);
+      hi = Math.max(hi, sloMs);
+      sloLine(c.addSeries("SLO " + Numbers.sig(sloMs, 3) + " ms", new double[] {sloMs, sloMs}, new double[] {0, 1}));
+    }
+    if (hi <= 0) hi = 1; // nothing completed and no SLO: an empty axis, not a broken one
+    for (String name : noCurve) { // a legend entry in the policy's colour, drawn nowhere (no line, no marker)
+      XYSeries s = c.addSeries(name, new double[] {hi}, new double[] {0});
+      s.setMarker(SeriesMarkers.NONE);
+      s.setLineColor(Palette.of(name.split(":")[0]));
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    }
+    if (lo > 0 && hi / lo > LOG_AXIS_MIN_SPAN) {
+      c.getStyler().setXAxisLogarithmic(true);
+      c.getStyler().setXAxisMin(lo / 1.1).setXAxisMax(hi * 1.1);
+      c.setXAxisTitle("latency (ms, log scale)");
+    } else {
+      c.getStyler().setXAxisMin(0.0).setXAxisMax(hi * 1.05);
+    }
+    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
     return c;
   }
 
-  /** Grouped bars: categories (x) × series, each series coloured by its policy name. */
+  /** Largest over smallest value from which a latency axis is logarithmic: 1.5 decades, so it has decade ticks. */
+  public static final double LOG_AXIS_MIN_SPAN = 30;
+
+  /** Grouped bars: categories (x) × series, each series coloured by its policy name; linear y axis from 0. */
   public static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories,
-                                   Map<String, List<Double>> seriesByPolicy, boolean logY) {
-    CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(xTitle)
-        .yAxisTitle(yTitle).build();
-    style(c.getStyler());
-    if (logY) {
-      // XChart draws log-scale bars only between decade bounds that it is given
-      double min = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).min().orElse(1);
-      double max = seriesByPolicy.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).max().orElse(10);
-      c.getStyler().setYAxisLogarithmic(true);
-      c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
-      c.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.0001))));
-    }
-    c.getStyler().setOverlapped(false);
-    seriesByPolicy.forEach((policy, values) -> c.addSeries(policy, categories, values).setFillColor(Palette.of(policy)));
-    return c;
+                                   Map<String, List<Double>> seriesByPolicy) {
+    Map<String, List<Bar>> bars = new LinkedHashMap<>();
+    seriesByPolicy.forEach((p, v) -> bars.put(p, v.stream().map(x -> new Bar(x, Double.NaN, false)).toList()));
+    return barsWithErrors(title, xTitle, yTitle, categories, bars);
   }
 
   /** A value with its symmetric 95% half-width (error bar); {@code marked} adds a note to its label (e.g. unstable). */
@@ -80,13 +111,21 @@ public final class Charts {
     c.getStyler().setOverlapped(true);
     c.getStyler().setYAxisMin(0.0);
     c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
-    List<String> labels = bySystem.entrySet().stream().map(e -> e.getValue().marked() ? e.getKey() + " " + markNote : e.getKey()).toList();
+    double top = Double.isFinite(lineValue) ? lineValue : 0;
+    for (Bar b : bySystem.values()) top = Math.max(top, finiteOr0(b.value()) + finiteOr0(b.halfWidth()));
+    List<String> labels = new ArrayList<>();
+    for (var e : bySystem.entrySet()) {
+      String label = e.getValue().marked() ? e.getKey() + " " + markNote : e.getKey();
+      double v = e.getValue().value();
+      labels.add(tooShortToSee(v, top) ? label + " = " + Numbers.sig(v, 2) : label);
+    }
     int i = 0;
     for (var e : bySystem.entrySet()) {
+      // one series per system, for its colour (XChart's series has one), 0 at the other systems' places
       List<Double> y = new ArrayList<>();
       List<Double> err = new ArrayList<>();
       for (int j = 0; j < labels.size(); j++) {
-        y.add(j == i ? e.getValue().value() : 0.0);
+        y.add(j == i ? finiteOr0(e.getValue().value()) : 0.0);
         err.add(j == i ? finiteOr0(e.getValue().halfWidth()) : 0.0);
       }
       c.addSeries(e.getKey(), labels, y, err).setFillColor(Palette.of(e.getKey()));
@@ -97,13 +136,16 @@ public final class Charts {
       line.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
       line.setLineColor(java.awt.Color.BLACK);
       line.setMarker(SeriesMarkers.NONE);
-      line.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
-          new float[] {8f, 6f}, 0f));
+      line.setLineStyle(SLO_STROKE);
     }
     return c;
   }
 
-  /** Grouped bars with error bars: categories (x) × series (coloured by policy), linear y axis from 0. */
+  /**
+   * Grouped bars with error bars: categories (x) × series (coloured by policy), linear y axis from 0. A bar
+   * too short to see (under 1% of the tallest) is named with its value under its category, e.g.
+   * "be (tgs = 0.003)", so a zero reads as a zero and not as a missing bar.
+   */
   public static CategoryChart barsWithErrors(String title, String xTitle, String yTitle, List<String> categories,
                                              Map<String, List<Bar>> seriesByPolicy) {
     CategoryChart c = new CategoryChartBuilder().width(1100).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -111,10 +153,40 @@ public final class Charts {
     c.getStyler().setOverlapped(false);
     c.getStyler().setYAxisMin(0.0);
     c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
-    seriesByPolicy.forEach((policy, bars) -> c.addSeries(policy, categories,
-        bars.stream().map(b -> Double.isFinite(b.value()) ? b.value() : 0.0).toList(),
-        bars.stream().map(b -> finiteOr0(b.halfWidth())).toList()).setFillColor(Palette.of(policy)));
+    double top = 0;
+    for (List<Bar> bars : seriesByPolicy.values()) {
+      for (Bar b : bars) top = Math.max(top, finiteOr0(b.value()) + finiteOr0(b.halfWidth()));
+    }
+    List<String> labels = new ArrayList<>();
+    boolean crowded = false;
+    for (int k = 0; k < categories.size(); k++) {
+      List<String> notes = new ArrayList<>();
+      for (var e : seriesByPolicy.entrySet()) {
+        double v = e.getValue().get(k).value();
+        if (tooShortToSee(v, top)) notes.add(e.getKey() + " = " + Numbers.sig(v, 2));
+      }
+      // more than two names run into the next category's label: the axis title says it once instead
+      crowded |= notes.size() > MAX_BAR_NOTES;
+      labels.add(notes.isEmpty() || notes.size() > MAX_BAR_NOTES ? categories.get(k)
+          : categories.get(k) + " (" + String.join(", ", notes) + ")");
+    }
+    if (crowded) c.setXAxisTitle(xTitle + "; bars under " + Numbers.sig(0.01 * top, 2) + " are too short to see (values in the data)");
+    boolean anyError = seriesByPolicy.values().stream().flatMap(List::stream).anyMatch(b -> Double.isFinite(b.halfWidth()));
+    seriesByPolicy.forEach((policy, bars) -> {
+      List<Double> y = bars.stream().map(b -> finiteOr0(b.value())).toList();
+      var s = anyError ? c.addSeries(policy, labels, y, bars.stream().map(b -> finiteOr0(b.halfWidth())).toList())
+          : c.addSeries(policy, labels, y);
+      s.setFillColor(Palette.of(policy));
+    });
     return c;
+  }
+
+  /** How many too-short bars a category label names one by one. */
+  static final int MAX_BAR_NOTES = 2;
+
+  /** Zero, or under 1% of the axis: a bar of at most a few pixels reads as no bar. NaN (no value) is noted too. */
+  private static boolean tooShortToSee(double v, double top) {
+    return !Double.isFinite(v) || v == 0 || Math.abs(v) < 0.01 * top;
   }
 
   /** Lines with error bars over a swept parameter, one per variant. */
@@ -133,6 +205,17 @@ public final class Charts {
 
   private static double finiteOr0(double v) { return Double.isFinite(v) ? v : 0.0; }
 
+  /** The SLO's look in every figure: a dashed black line. */
+  private static void sloLine(XYSeries s) {
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineColor(java.awt.Color.BLACK);
+    s.setLineStyle(SLO_STROKE);
+  }
+
+  private static final java.awt.BasicStroke SLO_STROKE = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
+      java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
+
   /** Lines over a swept parameter, one per policy or variant. */
   public static XYChart lines(String title, String xTitle, String yTitle, Map<String, double[][]> xyByPolicy) {
     XYChart c = xy(title, xTitle, yTitle);
@@ -145,16 +228,25 @@ public final class Charts {
     return c;
   }
 
-  /** Lines whose series are not policies (e.g. tenants under one policy): each its own colour and marker. */
-  public static XYChart linesOfSeries(String title, String xTitle, String yTitle, Map<String, double[][]> xyBySeries) {
+  /**
+   * Lines whose series are tenants (e.g. under one policy): each in its tenant's colour ({@link Palette#tenant}),
+   * with its own marker.
+   */
+  public static XYChart linesOfTenants(String title, String xTitle, String yTitle, Map<String, double[][]> xyByTenant) {
     XYChart c = xy(title, xTitle, yTitle);
     org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
         SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
     int i = 0;
-    for (var e : xyBySeries.entrySet()) {
-      XYSeries s = c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
-      s.setLineColor(Palette.series(i));
-      s.setMarkerColor(Palette.series(i));
+    for (var e : xyByTenant.entrySet()) {
+      double[] x = e.getValue()[0];
+      double[] y = e.getValue()[1];
+      // all its points on one spot (e.g. a mechanism that never acts: 0, 0) hide under another tenant's: say where
+      boolean onePoint = x.length > 1 && java.util.Arrays.stream(x).allMatch(v -> v == x[0])
+          && java.util.Arrays.stream(y).allMatch(v -> v == y[0]);
+      String name = onePoint ? e.getKey() + " (all at " + Numbers.sig(x[0], 2) + ", " + Numbers.sig(y[0], 2) + ")" : e.getKey();
+      XYSeries s = c.addSeries(name, x, y);
+      s.setLineColor(Palette.tenant(e.getKey()));
+      s.setMarkerColor(Palette.tenant(e.getKey()));
       s.setMarker(markers[i % markers.length]);
       i++;
     }
@@ -184,6 +276,7 @@ public final class Charts {
       s.setMarker(SeriesMarkers.CIRCLE);
     });
     if (hi > 0) {
+      c.getStyler().setXAxisMin(lo / 1.5).setXAxisMax(hi * 1.5); // the data's range, not whole decades
       for (double f : new double[] {1 - tolerancePct / 100, 1, 1 + tolerancePct / 100}) {
         XYSeries s = c.addSeries(f == 1 ? "exact" : String.format(java.util.Locale.ROOT, "%+.0f%%", (f - 1) * 100),
             new double[] {lo / 1.5, hi * 1.5}, new double[] {f, f});

@@ -4,6 +4,7 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.figures.Charts;
+import io.lithosj.figures.Titles;
 import io.lithosj.stats.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,8 +118,8 @@ final class AtomizationExperiment {
     }
     Table t = Table.create(id).addColumns(var, xs, fac, p95, lo, hi, overAlone, ratioLo, ratioHi, unstable, beThr);
     Tables.write(t, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
-    Charts.save(Charts.linesWithErrors(String.format(Locale.ROOT, "%s, modeled %s (sim): HP %s at %s/s, atoms %.0f us, %d seeds",
-            id, ctx.gpu(), load.service(), fmt(load.offeredRps()), atomUs, seeds.size()), xTitle,
+    Charts.save(Charts.linesWithErrors(String.format(Locale.ROOT, "%s, %s: HP %s at %s/s, atoms %.0f us, %d seeds",
+            id, Titles.where("sim", ctx.gpu()), load.service(), fmt(load.offeredRps()), atomUs, seeds.size()), xTitle,
             "HP P95 / HP P95 alone (same seed; 95% CI)", x, lines),
         ctx.figuresDir(), ctx.prefix(id));
   }

@@ -2,6 +2,7 @@ package io.lithosj.reproduce;
 
 import io.lithosj.experiment.Scenario;
 import io.lithosj.figures.Charts;
+import io.lithosj.figures.Titles;
 import io.lithosj.stats.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class HybridExperiment {
         return new Charts.Bar(v.mean(), v.high() - v.mean(), false);
       }).toList());
     }
-    Charts.save(Charts.barsWithErrors("Hybrid, modeled " + ctx.gpu() + " (sim): " + hp + " p99 / alone (" + r.seeds()
+    Charts.save(Charts.barsWithErrors("Hybrid, " + Titles.where("sim", ctx.gpu()) + ": " + hp + " p99 / alone (" + r.seeds()
             + " seeds, 95% CI; unstable: lower bound)", "BE training job (Table 1 batch)",
         "HP p99 / HP p99 alone", jobs, series), ctx.figuresDir(), ctx.prefix(ID) + "-hp-tail");
     Map<String, Charts.Bar> agg = new LinkedHashMap<>();
@@ -53,8 +54,8 @@ final class HybridExperiment {
       Stats.Interval v = Stats.meanInterval95(r.perSeedMean(p, r::aggregate));
       agg.put(r.policies().get(p), new Charts.Bar(v.mean(), v.high() - v.mean(), false));
     }
-    Charts.save(Charts.systemBars("Hybrid stacking, modeled " + ctx.gpu() + " (sim): aggregate throughput, mean over jobs and "
-        + r.seeds() + " seeds", "HP completed / arrived + BE progress / alone", agg, "ideal (2)", 2.0, ""),
+    Charts.save(Charts.systemBars("Hybrid stacking, " + Titles.where("sim", ctx.gpu()) + ": aggregate throughput, mean over jobs and "
+        + r.seeds() + " seeds, 95% CI", "HP completed / arrived + BE progress / alone", agg, "ideal (2)", 2.0, ""),
         ctx.figuresDir(), ctx.prefix(ID) + "-aggregate");
   }
 }

@@ -2,6 +2,7 @@ package io.lithosj.reproduce;
 
 import io.lithosj.experiment.Scenario;
 import io.lithosj.figures.Charts;
+import io.lithosj.figures.Titles;
 import io.lithosj.stats.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,8 +59,8 @@ final class InferenceStackingExperiment {
         bars.put(e.getKey(), new Charts.Bar(v.mean(), v.high() - v.mean(), PaperStacking.unstableIn(r, r.policy(e.getKey()), model)));
       }
       Charts.save(Charts.systemBars(String.format(java.util.Locale.ROOT,
-              "Inference stacking: HP-A %s p99, modeled %s (sim), %d seeds, 95%% CI (*: unstable, lower bound)",
-              model, ctx.gpu(), r.seeds()),
+              "Inference stacking: HP-A %s p99, %s, %d seeds, 95%% CI (*: unstable, lower bound)",
+              model, Titles.where("sim", ctx.gpu()), r.seeds()),
               "HP-A p99 latency (ms)", bars, String.format(java.util.Locale.ROOT, "SLO %.0f ms", slo), slo, "*"),
           ctx.figuresDir(), ctx.prefix(ID) + "-fig16-" + model);
     }
@@ -72,7 +73,7 @@ final class InferenceStackingExperiment {
         return new Charts.Bar(v.mean(), v.high() - v.mean(), false);
       }).toList());
     }
-    Charts.save(Charts.barsWithErrors("Inference stacking, modeled " + ctx.gpu() + " (sim): each role's service, mean over "
+    Charts.save(Charts.barsWithErrors("Inference stacking, " + Titles.where("sim", ctx.gpu()) + ": each role's service, mean over "
             + r.cases().size() + " combinations and " + r.seeds() + " seeds, 95% CI",
         "role (HP: share of arrived requests within the SLO; BE: progress / alone)", "normalised goodput or progress", cats, series),
         ctx.figuresDir(), ctx.prefix(ID) + "-roles");

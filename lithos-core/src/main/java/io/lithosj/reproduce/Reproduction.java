@@ -138,6 +138,31 @@ public final class Reproduction {
   }
 
   /** The headline table as Markdown, for the README (a test keeps the README's copy equal to it). */
+  /**
+   * Draws the slip figures (right-sizing, power) again from the data a reproduction wrote under
+   * {@code figuresDir/data}, without running anything: for a change of how figures look, not of results.
+   *
+   * @return the figures written (name without extension)
+   */
+  public static List<String> redrawSlipFigures(Path figuresDir) {
+    ReproducedResults results = ReproducedResults.at(figuresDir);
+    List<String> drawn = new ArrayList<>();
+    for (var e : new java.util.TreeMap<>(SlipExperiment.IDS).entrySet()) {
+      List<String> gpus;
+      try {
+        gpus = results.gpusWith(e.getKey());
+      } catch (IllegalStateException none) { // not part of that reproduction (e.g. run with --only)
+        continue;
+      }
+      for (String gpu : gpus) {
+        io.lithosj.figures.Charts.save(SlipExperiment.chart(e.getKey(), gpu, e.getValue(), results.table(gpu, e.getKey())),
+            figuresDir, gpu + "-" + e.getKey());
+        drawn.add(gpu + "-" + e.getKey());
+      }
+    }
+    return drawn;
+  }
+
   public static String markdown(List<HeadlineRow> rows) {
     StringBuilder sb = new StringBuilder(
         "| claim | GPU (backend) | paper | measured: mean [95% CI] | seeds | within 25% | what was measured |\n|---|---|---|---|---|---|---|\n");

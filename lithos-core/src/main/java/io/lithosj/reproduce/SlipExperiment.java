@@ -4,10 +4,12 @@ import io.lithosj.experiment.RunResult;
 import io.lithosj.experiment.Scenario;
 import io.lithosj.experiment.TenantMetrics;
 import io.lithosj.figures.Charts;
+import io.lithosj.figures.Titles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -64,12 +66,10 @@ final class SlipExperiment {
     DoubleColumn slip = DoubleColumn.create("slip");
     DoubleColumn saved = DoubleColumn.create("savedPct");
     DoubleColumn slow = DoubleColumn.create("slowdownPct");
-    Map<String, double[][]> lines = new LinkedHashMap<>();
     int i = 0;
     for (String t : tenants) {
       RunResult off = results.get(i++);
       TenantMetrics mOff = off.tenant(t);
-      double[][] xy = new double[2][slips.length];
       for (int s = 0; s < slips.length; s++) {
         RunResult on = results.get(i++);
         TenantMetrics mOn = on.tenant(t);
@@ -80,16 +80,31 @@ final class SlipExperiment {
         slip.append(slips[s]);
         saved.append(savedPct);
         slow.append(slowPct);
-        xy[0][s] = slowPct;
-        xy[1][s] = savedPct;
       }
-      lines.put(t, xy);
     }
     Table table = Table.create(id).addColumns(ten, slip, saved, slow);
-    Charts.save(Charts.linesOfSeries(id + " on " + ctx.gpu() + ": LithOS " + mech.saves + " saved per tenant (points: slip k)",
-        "slowdown of mean latency (%)", mech.saves + " saved per request (%)", lines), ctx.figuresDir(), ctx.prefix(id));
+    Charts.save(chart(id, ctx.gpu(), mech, table), ctx.figuresDir(), ctx.prefix(id));
     Tables.write(table, ctx.dataDir().resolve(ctx.prefix(id) + ".csv"));
     return points;
+  }
+
+  /** The experiments of this kind that the reproduction runs, by id, with their mechanism. */
+  static final Map<String, Mechanism> IDS = Map.of("rightsizing", Mechanism.RIGHT_SIZING,
+      "rightsizing-search", Mechanism.RIGHT_SIZING, "power", Mechanism.POWER);
+
+  /**
+   * The figure of one slip experiment from its data (tenant, slip, savedPct, slowdownPct rows, as written to
+   * figures/data), so the figure can be drawn again from committed data without running anything.
+   */
+  static XYChart chart(String id, String gpu, Mechanism mech, Table data) {
+    Map<String, double[][]> lines = new LinkedHashMap<>();
+    for (String t : data.stringColumn("tenant").asList().stream().distinct().toList()) {
+      Table rows = data.where(data.stringColumn("tenant").isEqualTo(t));
+      lines.put(t, new double[][] {rows.doubleColumn("slowdownPct").asDoubleArray(), rows.doubleColumn("savedPct").asDoubleArray()});
+    }
+    // one seed: each tenant runs alone in a closed loop, so a run has no arrival randomness for seeds to average
+    return Charts.linesOfTenants(id + ", " + Titles.where("sim", gpu) + ": LithOS " + mech.saves + " saved, each tenant alone (1 seed)",
+        "slowdown of mean latency (%); points: slip k", mech.saves + " saved per request (%)", lines);
   }
 
   private static Map<String, Object> params(Map<String, Object> extra, Object... kv) {

@@ -5,7 +5,8 @@ import io.lithosj.jupyter.eval.Cell;
 import io.lithosj.jupyter.eval.CellEvaluator;
 import io.lithosj.jupyter.eval.CellFailure;
 import io.lithosj.jupyter.eval.CodeAssist;
-import io.lithosj.jupyter.eval.Magics;
+import io.lithosj.jupyter.magic.Magics;
+import io.lithosj.progress.AmbientProgress;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -51,6 +52,7 @@ public final class LithosKernel extends BaseKernel {
     private final Magics magics;
     private final List<String> startupWarnings;
     private boolean startupWarned;
+    private final ProgressDisplays progress;
     private final BatchedOutput cellOut;
     private final BatchedOutput cellErr;
     private final PrintStream cellOutStream;
@@ -87,11 +89,13 @@ public final class LithosKernel extends BaseKernel {
         this.cellErr = new BatchedOutput(io.err);
         this.cellOutStream = new PrintStream(cellOut, true, StandardCharsets.UTF_8);
         this.cellErrStream = new PrintStream(cellErr, true, StandardCharsets.UTF_8);
+        this.progress = new ProgressDisplays(io);
+        AmbientProgress.install(progress::open); // Sweep.run and Runner.run in a cell show their progress
         flusher.scheduleWithFixedDelay(this::drainOutput, OUTPUT_FLUSH_MS, OUTPUT_FLUSH_MS, TimeUnit.MILLISECONDS);
         Renderers.registerAll(renderer);
         this.evaluator = new CellEvaluator(cellErrStream); // its remarks are about cells: the cell shows them
         this.assist = new CodeAssist(evaluator);
-        this.magics = new Magics(evaluator, cellOutStream);
+        this.magics = new Magics(evaluator, cellOutStream, this::runCell);
         this.startupWarnings = runStartup();
         startupWarnings.forEach(w -> log.println("lithos-java kernel: " + w));
     }
@@ -158,6 +162,7 @@ public final class LithosKernel extends BaseKernel {
                     formatError(e)));
         } finally {
             drainOutput();
+            progress.endCell();
             kio.detach(env);
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -187,6 +192,7 @@ public final class LithosKernel extends BaseKernel {
     private void drainOutput() {
         cellOut.drain();
         cellErr.drain();
+        progress.pump();
     }
 
     @Override
@@ -209,15 +215,22 @@ public final class LithosKernel extends BaseKernel {
         startupWarnings.forEach(w -> cellErrStream.println("warning: " + w));
     }
 
-    /** Runs a cell's code and magics in order; the value is the last snippet's, if that was an expression. */
+    /**
+     * Runs a cell's code, magics and commands in order; the value is the last part's: a snippet's if that was an
+     * expression, the code's of %time, %%time and %load.
+     */
     CellEvaluator.Value runCell(String label, String code) throws CellFailure {
         CellEvaluator.Value last = new CellEvaluator.Value(false, null);
         for (Cell.Part part : Cell.parse(label, code).parts()) {
-            if (part instanceof Cell.Magic m) {
-                magics.run(label, m);
-                last = new CellEvaluator.Value(false, null);
+            if (part instanceof Cell.Code c) {
+                last = evaluator.run(label, c);
+            } else if (part instanceof Cell.Magic m) {
+                last = magics.run(label, m);
+            } else if (part instanceof Cell.CellMagic m) {
+                last = magics.run(label, m);
             } else {
-                last = evaluator.run(label, (Cell.Code) part);
+                magics.run(label, (Cell.Command) part);
+                last = new CellEvaluator.Value(false, null);
             }
         }
         return last;

@@ -241,6 +241,138 @@ class KernelProtocolTest {
         assertEquals("hello from a jar", ex.ofType("execute_result").get(0).content().path("data").path("text/plain").asText());
     }
 
+    @Test @Order(11)
+    void aSweepShowsOneProgressDisplayUpdatedInPlace() {
+        Path scenario = Path.of(System.getProperty("lithos.repo.root"), "datasets/scenarios/real/solo-demo-hp.json").toAbsolutePath();
+        Exchange ex = kernel.execute("var base = ScenarioLoader.load(Path.of(\"" + scenario.toString().replace("\\", "/") + "\"))"
+                + ".withDurationMs(300, 30);\n"
+                + "var swept = Sweep.run(List.of(base.withPolicy(\"mps\"), base.withPolicy(\"priority\"), base.withPolicy(\"lithos\")),"
+                + " 1, line -> {});\n"
+                + "System.out.println(swept.size() + \" results\");");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        List<Msg> shown = ex.ofType("display_data");
+        assertEquals(1, shown.size(), () -> "one display for the whole sweep: " + ex.iopub());
+        String id = shown.get(0).content().path("transient").path("display_id").asText();
+        assertFalse(id.isEmpty(), () -> "the display has an id to update: " + shown.get(0).content());
+        List<Msg> updates = ex.ofType("update_display_data");
+        assertFalse(updates.isEmpty(), () -> "no update_display_data: " + ex.iopub());
+        for (Msg u : updates) assertEquals(id, u.content().path("transient").path("display_id").asText());
+        JsonNode last = updates.get(updates.size() - 1).content().path("data");
+        assertTrue(last.path("text/plain").asText().matches("solo-demo-hp: 3 runs: 3/3 runs done in [0-9.]+ s"), last::toString);
+        assertTrue(last.path("text/html").asText().contains("<progress value=\"1.0000\""), last::toString);
+        String first = shown.get(0).content().path("data").path("text/plain").asText();
+        assertTrue(first.matches("solo-demo-hp: 3 runs: [0-2]/3 runs, \\d+ %, .* elapsed, (about .* left|estimating time left)"), first);
+        assertEquals("3 results\n", ex.stream("stdout"), "the progress display does not print");
+
+        Exchange quiet = kernel.execute("1 + 1");
+        assertTrue(quiet.ofType("display_data").isEmpty() && quiet.ofType("update_display_data").isEmpty(),
+                () -> "a finished sweep shows nothing in later cells: " + quiet.iopub());
+    }
+
+    private static String out(Exchange ex) {
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        return ex.stream("stdout");
+    }
+
+    private static String resultText(Exchange ex) {
+        return ex.ofType("execute_result").get(0).content().path("data").path("text/plain").asText();
+    }
+
+    @Test @Order(12)
+    void lsmagicListsEveryMagicAndCommand() {
+        String listed = out(kernel.execute("%lsmagic"));
+        for (String m : List.of("%classpath", "%jars", "%maven", "%load", "%time", "%lsmagic", "%%time", "/vars", "/imports")) {
+            assertTrue(listed.contains("  " + m), m + " missing from:\n" + listed);
+        }
+        Exchange typo = kernel.execute("%lsmagics");
+        assertEquals("MagicError", typo.reply().content().path("ename").asText());
+        assertTrue(typo.reply().content().path("evalue").asText().contains("unknown magic %lsmagics (%lsmagic lists them"),
+                typo.reply()::toString);
+    }
+
+    @Test @Order(13)
+    void loadRunsAScriptAndANotebooksCodeCells() throws Exception {
+        Files.writeString(work.resolve("helpers.jsh"), "int twice(int x) { return 2 * x; }\n/vars\nString greeting = \"hi\";\n");
+        Files.writeString(work.resolve("lib.ipynb"), """
+                {"cells": [
+                  {"cell_type": "markdown", "source": ["# not code"]},
+                  {"cell_type": "code", "source": ["int base = 20;\\n", "int fromNotebook = twice(base) + 2;"]}
+                ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+                """);
+        Exchange ex = kernel.execute("%load helpers.jsh\n%load lib.ipynb\ngreeting + \" \" + fromNotebook");
+        assertEquals("ok", ex.status(), () -> ex.iopub().toString());
+        assertEquals("hi 42", resultText(ex));
+
+        Exchange missing = kernel.execute("%load nowhere.jsh");
+        String evalue = missing.reply().content().path("evalue").asText();
+        assertEquals("Cell In[" + (missing.reply().content().path("execution_count").asInt()) + "], line 1: no file "
+                + work.resolve("nowhere.jsh").toAbsolutePath() + " to load", evalue);
+    }
+
+    @Test @Order(14)
+    void timeReportsWallAndCpuTimeAndKeepsTheCellsValue() {
+        Exchange cell = kernel.execute("%%time\nlong t0 = System.nanoTime();\nwhile (System.nanoTime() - t0 < 200_000_000L) { }\n6 * 7");
+        String printed = out(cell);
+        assertTrue(printed.matches("(?s)CPU time: [0-9.]+ s \\(all threads of the kernel\\)\nWall time: 0\\.[2-9][0-9]{2} s\n"), printed);
+        double cpuSec = Double.parseDouble(printed.replaceAll("(?s)CPU time: ([0-9.]+) s.*", "$1"));
+        assertTrue(cpuSec >= 0.1, "the busy loop spent CPU time: " + printed);
+        assertEquals("42", resultText(cell), "the timed code's value is the cell's result");
+
+        Exchange line = kernel.execute("%time \"abc\".length()");
+        assertTrue(out(line).contains("Wall time: "));
+        assertEquals("3", resultText(line));
+
+        Exchange failing = kernel.execute("\n%%time\nint ok = 1;\nint bad = missing;");
+        assertEquals("CompilationError", failing.reply().content().path("ename").asText());
+        assertTrue(failing.reply().content().path("evalue").asText().startsWith("line 4: cannot find symbol"),
+                "errors in a %%time body keep the cell's line numbers: " + failing.reply().content());
+    }
+
+    @Test @Order(15)
+    void classpathAloneListsTheClassPathWithWhatWasAdded() {
+        String listed = out(kernel.execute("%classpath"));
+        assertTrue(listed.startsWith("class path of the kernel ("), listed);
+        assertTrue(listed.contains("lithos-core"), "the kernel's own class path shows the toolkit: " + listed);
+        assertTrue(listed.contains("added in this session (1):\n  " + work.resolve("lib/hello.jar").toAbsolutePath()),
+                "the jar %jars added earlier is listed: " + listed);
+    }
+
+    @Test @Order(16)
+    void mavenResolvesFromTheLocalRepositoryWithDependencies() throws Exception {
+        Path repo = work.resolve("m2");
+        io.lithosj.jupyter.magic.LocalRepos.install(repo, "org.demo", "greeter", "1.0", "org.demo.Greeter", List.of("org.demo:words:2.1"));
+        io.lithosj.jupyter.magic.LocalRepos.install(repo, "org.demo", "words", "2.1", "org.demo.Words", List.of());
+        Exchange ex = kernel.execute("System.setProperty(\"maven.repo.local\", \"" + repo.toString().replace("\\", "/") + "\");\n"
+                + "%maven org.demo:greeter:1.0\n"
+                + "org.demo.Greeter.hello() + \", \" + org.demo.Words.hello()");
+        String printed = out(ex);
+        assertTrue(printed.contains("org.demo:greeter:1.0: 2 jars"), printed);
+        assertEquals("hello from greeter, hello from words", resultText(ex));
+
+        Exchange absent = kernel.execute("%maven org.demo:absent:9.9");
+        assertEquals("MagicError", absent.reply().content().path("ename").asText());
+        String why = absent.reply().content().path("evalue").asText();
+        assertTrue(why.contains("cannot resolve org.demo:absent:9.9") && why.contains(repo.toString()), why);
+        assertEquals(1, why.lines().count(), why);
+    }
+
+    @Test @Order(17)
+    void varsAndImportsListTheSession() {
+        assertEquals("ok", kernel.execute("double p99Ms = 3.25;\nimport java.time.Duration;").status());
+        String vars = out(kernel.execute("/vars"));
+        assertTrue(vars.contains("|    double p99Ms = 3.25\n"), vars);
+        assertTrue(vars.contains("|    String greeting = \"hi\"\n"), "variables of a loaded script too: " + vars);
+        assertFalse(vars.contains("$"), "the kernel's holders of cell values are not the user's variables: " + vars);
+        String imports = out(kernel.execute("/imports"));
+        assertTrue(imports.contains("|    import java.time.Duration;\n"), imports);
+        assertTrue(imports.contains("|    import io.lithosj.experiment.*;\n"), "startup imports are listed: " + imports);
+        assertTrue(imports.contains("|    import static io.lithosj.jupyter.Notebook.*;\n"), imports);
+        assertTrue(out(kernel.execute("/methods")).contains("|    int twice(int)"));
+        Exchange typo = kernel.execute("/var");
+        assertTrue(typo.reply().content().path("evalue").asText().endsWith("unknown command /var (this kernel knows /vars, /imports, /methods, /types)"),
+                typo.reply()::toString);
+    }
+
     @Test @Order(100)
     void shutdownEndsTheProcess() throws Exception {
         Exchange ex = kernel.controlRequest("shutdown_request", JupyterTestClient.JSON.createObjectNode().put("restart", false));

@@ -66,6 +66,7 @@ public final class CodeAssist {
     /** Jupyter's is_complete answer: "complete", "invalid", "unknown", or the indent to continue with. */
     public String isComplete(String cell) {
         Cell parsed = Cell.parse("?", cell);
+        if (parsed.parts().size() == 1 && parsed.parts().get(0) instanceof Cell.CellMagic m) return isComplete(m.body());
         if (parsed.parts().isEmpty() || !(parsed.parts().get(parsed.parts().size() - 1) instanceof Cell.Code last)) {
             return "complete";
         }
@@ -86,6 +87,10 @@ public final class CodeAssist {
 
     private Optional<Located> locate(String cell, int idx) {
         for (Cell.Part p : Cell.parse("?", cell).parts()) {
+            if (p instanceof Cell.CellMagic m) { // %%time: the body is code like a cell's, after the %% line
+                int bodyOffset = cell.length() - m.body().length();
+                return locate(m.body(), idx - bodyOffset).map(l -> new Located(l.snippet, l.cursor, l.cellOffset + bodyOffset));
+            }
             if (!(p instanceof Cell.Code code)) continue;
             int local = idx - code.offset();
             if (local < 0 || local > code.text().length()) continue;

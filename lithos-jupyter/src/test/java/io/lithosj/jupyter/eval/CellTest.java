@@ -36,4 +36,22 @@ class CellTest {
         assertEquals(3, Cell.parse("x", "int r = 7; /* seven */\n%jars a.jar\nr").parts().size());
         assertEquals(3, Cell.parse("x", "for (int i = 0; i < 2; i++) {\n}\n// add\n%classpath b\nr").parts().size());
     }
+
+    @Test
+    void aFirstLineOfPercentPercentMakesTheCellACellMagic() {
+        Cell c = Cell.parse("x", "\n%%time  -v\nint a = 1;\n%jars b.jar\na");
+        assertEquals(List.of(new Cell.CellMagic("time", "-v", "int a = 1;\n%jars b.jar\na", 2)), c.parts());
+        assertEquals(List.of(new Cell.CellMagic("time", "", "", 1)), Cell.parse("x", "%%time").parts());
+        // not on the first line: a %%name line is no magic of any kind (and fails to compile as code)
+        assertEquals(1, Cell.parse("x", "int a = 1;\n%%time").parts().size());
+        assertTrue(Cell.parse("x", "int a = 1;\n%%time").parts().get(0) instanceof Cell.Code);
+    }
+
+    @Test
+    void slashCommandsAreLinesOfTheirOwnButCommentsAndDivisionsAreCode() {
+        assertEquals(List.of(new Cell.Code("int a = 1;\n", 0, 1), new Cell.Command("vars", "", 2), new Cell.Command("imports", "", 3)),
+                Cell.parse("x", "int a = 1;\n/vars\n/imports").parts());
+        assertEquals(1, Cell.parse("x", "// vars\n/* imports */\nint a = 1;").parts().size());
+        assertEquals(1, Cell.parse("x", "int n = 4;\nint r = 8\n  /n;").parts().size());
+    }
 }

@@ -38,6 +38,15 @@ class CodeAssistTest {
     }
 
     @Test
+    void completesInTheBodyOfACellMagic() {
+        String cell = "%%time\nint a = 1;\ngreeting.toUpp";
+        CodeAssist.Completion c = assist.complete(cell, cell.length());
+        assertTrue(c.matches().contains("toUpperCase("), c.matches().toString());
+        assertEquals(cell.indexOf("toUpp"), c.start());
+        assertEquals("    ", assist.isComplete("%%time\nfor (int i = 0; i < 3; i++) {"));
+    }
+
+    @Test
     void positionsAreCodePoints() {
         String cell = "String s = \"\uD83D\uDE80\"; greeting.len"; // a rocket: 2 UTF-16 units, 1 code point
         int cursor = cell.codePointCount(0, cell.length());

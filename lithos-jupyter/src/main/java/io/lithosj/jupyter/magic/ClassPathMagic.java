@@ -1,4 +1,6 @@
-package io.lithosj.jupyter.eval;
+package io.lithosj.jupyter.magic;
+
+import io.lithosj.jupyter.eval.CellEvaluator;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,39 +16,53 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The kernel's line magics. {@code %classpath} adds jars or class folders; {@code %jars} adds jars, where a
- * folder stands for the jars in it. Both take paths separated by spaces or the platform path separator,
- * relative to the kernel's working directory (the notebook's folder), with glob patterns
- * ({@code lib/*.jar}, {@code build/**}{@code /*.jar}).
+ * {@code %classpath} adds jars or class folders; {@code %jars} adds jars, where a folder stands for the jars
+ * in it. Both take paths separated by spaces or the platform path separator, relative to the kernel's
+ * working directory (the notebook's folder), with glob patterns ({@code lib/*.jar},
+ * {@code build/**}{@code /*.jar}). {@code %classpath} alone lists the class path: the kernel's own and
+ * what this session added (by these magics and {@code %maven}).
  */
-public final class Magics {
+final class ClassPathMagic {
     private static final Pattern GLOB_CHARS = Pattern.compile("[*?\\[{]");
 
     private final CellEvaluator evaluator;
     private final PrintStream out;
+    private final List<Path> added = new ArrayList<>();
 
-    public Magics(CellEvaluator evaluator, PrintStream out) {
+    ClassPathMagic(CellEvaluator evaluator, PrintStream out) {
         this.evaluator = evaluator;
         this.out = out;
     }
 
-    public void run(String cellLabel, Cell.Magic magic) throws CellFailure {
-        String where = "Cell " + cellLabel + ", line " + magic.firstLine();
-        try {
-            switch (magic.name()) {
-                case "classpath" -> add(resolve(magic.args(), false));
-                case "jars" -> add(resolve(magic.args(), true));
-                default -> throw new IllegalArgumentException("unknown magic %" + magic.name()
-                        + " (this kernel knows %classpath and %jars)");
-            }
-        } catch (IllegalArgumentException | IOException e) {
-            throw new CellFailure("MagicError", where + ": " + e.getMessage(), List.of(where + ": %" + magic.name() + ": " + e.getMessage()));
-        }
+    void classpath(String args) throws IOException {
+        if (args.isBlank()) list();
+        else add(resolve(args, false));
     }
 
-    private void add(List<Path> paths) {
-        for (Path p : paths) evaluator.addToClassPath(p.toString());
+    void jars(String args) throws IOException {
+        add(resolve(args, true));
+    }
+
+    /** Adds paths for the compiler and the running code; the caller says what they came from. */
+    void add(List<Path> paths) {
+        for (Path p : paths) {
+            evaluator.addToClassPath(p.toString());
+            if (!added.contains(p)) added.add(p);
+        }
         out.println("added to the class path: " + paths.stream().map(Path::toString).collect(Collectors.joining(", ")));
+    }
+
+    private void list() {
+        List<String> own = Stream.of(System.getProperty("java.class.path", "").split(Pattern.quote(File.pathSeparator)))
+                .filter(s -> !s.isBlank()).toList();
+        out.println("class path of the kernel (" + own.size() + (own.size() == 1 ? " entry" : " entries") + "):");
+        own.forEach(e -> out.println("  " + e));
+        if (added.isEmpty()) {
+            out.println("added in this session: nothing (%classpath PATH, %jars DIR, %maven GROUP:ARTIFACT:VERSION)");
+        } else {
+            out.println("added in this session (" + added.size() + "):");
+            added.forEach(e -> out.println("  " + e));
+        }
     }
 
     /** Expands the magic's arguments to existing files; fails naming the first argument that matches nothing. */
@@ -73,7 +89,7 @@ public final class Magics {
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
-                    s.filter(Magics::isJar).sorted().forEach(jars::add);
+                    s.filter(ClassPathMagic::isJar).sorted().forEach(jars::add);
                 }
             } else if (isJar(p)) {
                 jars.add(p);

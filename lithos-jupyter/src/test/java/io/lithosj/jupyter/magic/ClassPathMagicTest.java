@@ -1,4 +1,4 @@
-package io.lithosj.jupyter.eval;
+package io.lithosj.jupyter.magic;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MagicsTest {
+class ClassPathMagicTest {
     @TempDir Path dir;
 
     @Test
@@ -23,18 +23,18 @@ class MagicsTest {
         Files.createFile(dir.resolve("lib/notes.txt"));
         String lib = dir.resolve("lib").toString();
 
-        assertEquals(List.of(a, b), Magics.resolve(lib + "/*.jar", false));
-        assertEquals(List.of(a, b, c), Magics.resolve(lib + "/**.jar", false));
-        assertEquals(List.of(a, b), Magics.resolve(lib, true), "%jars takes a folder as its jars");
-        assertEquals(List.of(dir.resolve("lib")), Magics.resolve(lib, false), "%classpath takes a folder as a class folder");
-        assertEquals(List.of(a, c), Magics.resolve(a + java.io.File.pathSeparator + c, false));
+        assertEquals(List.of(a, b), ClassPathMagic.resolve(lib + "/*.jar", false));
+        assertEquals(List.of(a, b, c), ClassPathMagic.resolve(lib + "/**.jar", false));
+        assertEquals(List.of(a, b), ClassPathMagic.resolve(lib, true), "%jars takes a folder as its jars");
+        assertEquals(List.of(dir.resolve("lib")), ClassPathMagic.resolve(lib, false), "%classpath takes a folder as a class folder");
+        assertEquals(List.of(a, c), ClassPathMagic.resolve(a + java.io.File.pathSeparator + c, false));
     }
 
     @Test
     void anArgumentThatMatchesNothingIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Magics.resolve(dir + "/missing/*.jar", true));
+                () -> ClassPathMagic.resolve(dir + "/missing/*.jar", true));
         assertTrue(e.getMessage().contains("nothing matches '" + dir + "/missing/*.jar'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Magics.resolve("  ", false));
+        assertThrows(IllegalArgumentException.class, () -> ClassPathMagic.resolve("  ", false));
     }
 }
