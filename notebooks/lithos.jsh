@@ -8,6 +8,8 @@ import io.lithosj.kernel.*;
 import io.lithosj.workload.*;
 import io.lithosj.os.*;
 import io.lithosj.experiment.*;
+import io.lithosj.sweep.*;
+import io.lithosj.fleet.*;
 import io.lithosj.figures.*;
 import io.lithosj.backend.*;
 import io.lithosj.backend.sim.*;

@@ -22,7 +22,11 @@ public final class LithosCli {
    * (set LITHOS_DEBUG=1 to see the trace); a mistyped command or option gets a suggestion.
    */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new LithosCli());
+    return withErrorHandling(new CommandLine(new LithosCli()));
+  }
+
+  /** The same one-sentence error handling for another command line (lithos-spark's {@code sweep} and {@code fleet}). */
+  public static CommandLine withErrorHandling(CommandLine cl) {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
           || ex instanceof java.io.UncheckedIOException) {

@@ -1,0 +1,74 @@
+package io.lithosj.spark;
+
+import io.lithosj.fleet.FleetResult;
+import io.lithosj.fleet.FleetSpec;
+import io.lithosj.fleet.FleetStudy;
+import io.lithosj.output.SafeOutput;
+import io.lithosj.sweep.LocalRunner;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import io.lithosj.output.RunRecord;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lithos fleet FLEET.json}: GPUs needed per policy for a fleet of services and training jobs. */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = {"Pack a fleet (services and training jobs in counts; lithos-spark/README.md) onto GPUs for each policy:",
+        "first-fit decreasing on solo utilisation, every GPU's stack checked by simulation (each a Spark task), a GPU",
+        "missing an SLO split and checked again. Prints GPUs needed per policy; writes OUT/<fleet>-summary.csv, -gpus.csv",
+        "and OUT/<fleet>.run.json (version, commit, command line, the fleet file's SHA-256)."})
+final class FleetCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FLEET", description = "fleet file (.json)") Path file;
+
+  @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL (default: ${DEFAULT-VALUE}, embedded, no set-up)")
+  String master;
+
+  @Option(names = "--in-process", description = "run on this process's threads, without Spark") boolean inProcess;
+
+  @Option(names = "--threads", description = "threads for --in-process (default: all cores)") Integer threads;
+
+  @Option(names = {"-o", "--out"}, defaultValue = "out/fleet", description = "output folder (default: ${DEFAULT-VALUE})") Path out;
+
+  @Spec CommandSpec command;
+
+  /** The command as typed, for the run record. */
+  private String typed() {
+    var r = command.root().commandLine().getParseResult();
+    return "lithos" + (r == null ? "" : " " + String.join(" ", r.originalArgs()));
+  }
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress lines") boolean quiet;
+
+  @Override
+  public Integer call() {
+    FleetSpec spec = FleetSpec.load(file);
+    SafeOutput.checkDir(out);
+    Consumer<String> progress = quiet ? s -> {} : s -> System.err.println("fleet " + s);
+    long t0 = System.nanoTime();
+    FleetResult r;
+    if (inProcess) {
+      r = FleetStudy.run(spec, threads == null ? new LocalRunner() : new LocalRunner(threads), progress);
+    } else {
+      try (SparkRunner spark = SparkRunner.start(master)) {
+        r = FleetStudy.run(spec, spark, progress);
+      }
+    }
+    Path summary = SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + "-summary.csv");
+    Path gpus = SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + "-gpus.csv");
+    SafeOutput.write(summary, r.summaryCsv());
+    SafeOutput.write(gpus, r.gpuCsv());
+    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + ".run.json"), typed(), List.of(summary, gpus),
+        Map.of(spec.name(), RunRecord.hash(file)));
+    System.out.println(r.summaryTable().printAll());
+    System.out.printf(Locale.ROOT, "%d simulations in %d rounds, %.1f s wall; wrote %s and %s%n", r.simulations(), r.rounds(),
+        (System.nanoTime() - t0) / 1e9, summary, gpus);
+    return 0;
+  }
+}
