@@ -1,6 +1,5 @@
 package io.lithosj.experiment;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lithosj.input.JsonErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -129,20 +129,20 @@ public final class ScenarioLoader {
       if (s == null) throw new ScenarioException("file", "empty scenario");
       return s;
     } catch (UnrecognizedPropertyException e) {
-      throw new ScenarioException(path(e), "unknown field '" + e.getPropertyName() + "' (known: "
+      throw new ScenarioException(JsonErrors.path(e), "unknown field '" + e.getPropertyName() + "' (known: "
           + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (JsonMappingException e) {
-      String p = path(e);
-      throw new ScenarioException(p.isEmpty() ? "file" : p, describe(e) + at(e.getLocation()));
+      String p = JsonErrors.path(e);
+      throw new ScenarioException(p.isEmpty() ? "file" : p, describe(e) + JsonErrors.at(e.getLocation()));
     } catch (StreamReadException e) {
-      String p = path(e);
+      String p = duplicateKeyPath(e);
       if (e.getOriginalMessage().startsWith("Duplicate field") && !p.isEmpty()) {
-        throw new ScenarioException(p, e.getOriginalMessage() + at(e.getLocation()));
+        throw new ScenarioException(p, e.getOriginalMessage() + JsonErrors.at(e.getLocation()));
       }
-      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + at(e.getLocation()) + ": "
+      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + JsonErrors.at(e.getLocation()) + ": "
           + yamlProblem(e, e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + at(e.getLocation()) + ": " + e.getOriginalMessage());
+      throw new ScenarioException("file", "malformed " + (yaml ? "YAML" : "JSON") + JsonErrors.at(e.getLocation()) + ": " + e.getOriginalMessage());
     }
   }
 
@@ -189,7 +189,7 @@ public final class ScenarioLoader {
   }
 
   /** Where a duplicate key is: the path of the key itself (the parser's context when it stopped). */
-  private static String path(StreamReadException e) {
+  private static String duplicateKeyPath(StreamReadException e) {
     JsonParser p = e.getProcessor();
     if (p == null) return "";
     StringBuilder sb = new StringBuilder();
@@ -232,20 +232,5 @@ public final class ScenarioLoader {
     return t == Integer.class || t == int.class || t == Long.class || t == long.class;
   }
 
-  private static String at(JsonLocation loc) {
-    return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-  }
 
-  private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) sb.append('.');
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
 }

@@ -13,8 +13,7 @@ import io.lithosj.output.RunRecord;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,38 +24,23 @@ import picocli.CommandLine.Parameters;
         "missing an SLO split and checked again. Prints GPUs needed per policy; writes OUT/<fleet>-summary.csv, -gpus.csv",
         "and OUT/<fleet>.run.json (version, commit, command line, the fleet file's SHA-256)."})
 final class FleetCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FLEET", description = "fleet file (.json)") Path file;
+  @Parameters(paramLabel = "FLEET", description = "Fleet file (.json).") Path file;
 
-  @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL (default: ${DEFAULT-VALUE}, embedded, no set-up)")
-  String master;
+  @Mixin RunOptions run;
 
-  @Option(names = "--in-process", description = "run on this process's threads, without Spark") boolean inProcess;
-
-  @Option(names = "--threads", description = "threads for --in-process (default: all cores)") Integer threads;
-
-  @Option(names = {"-o", "--out"}, defaultValue = "out/fleet", description = "output folder (default: ${DEFAULT-VALUE})") Path out;
-
-  @Spec CommandSpec command;
-
-  /** The command as typed, for the run record. */
-  private String typed() {
-    var r = command.root().commandLine().getParseResult();
-    return "lithos" + (r == null ? "" : " " + String.join(" ", r.originalArgs()));
-  }
-
-  @Option(names = {"-q", "--quiet"}, description = "no progress lines") boolean quiet;
+  @Option(names = {"-o", "--out"}, defaultValue = "out/fleet", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
 
   @Override
   public Integer call() {
     FleetSpec spec = FleetSpec.load(file);
     SafeOutput.checkDir(out);
-    Consumer<String> progress = quiet ? s -> {} : s -> System.err.println("fleet " + s);
+    Consumer<String> progress = run.progress("fleet");
     long t0 = System.nanoTime();
     FleetResult r;
-    if (inProcess) {
-      r = FleetStudy.run(spec, threads == null ? new LocalRunner() : new LocalRunner(threads), progress);
+    if (run.inProcess) {
+      r = FleetStudy.run(spec, run.localRunner(), progress);
     } else {
-      try (SparkRunner spark = SparkRunner.start(master)) {
+      try (SparkRunner spark = SparkRunner.start(run.master)) {
         r = FleetStudy.run(spec, spark, progress);
       }
     }
@@ -64,7 +48,7 @@ final class FleetCommand implements Callable<Integer> {
     Path gpus = SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + "-gpus.csv");
     SafeOutput.write(summary, r.summaryCsv());
     SafeOutput.write(gpus, r.gpuCsv());
-    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + ".run.json"), typed(), List.of(summary, gpus),
+    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + ".run.json"), run.typed(), List.of(summary, gpus),
         Map.of(spec.name(), RunRecord.hash(file)));
     System.out.println(r.summaryTable().printAll());
     System.out.printf(Locale.ROOT, "%d simulations in %d rounds, %.1f s wall; wrote %s and %s%n", r.simulations(), r.rounds(),

@@ -13,8 +13,7 @@ import io.lithosj.output.RunRecord;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,47 +24,32 @@ import picocli.CommandLine.Parameters;
         "(and OUT/<sweep>.run.json: version, commit, command line, the sweep file's SHA-256):",
         "identical whatever the master, the partitioning or the thread count."})
 final class SweepCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "SWEEP", description = "sweep file (.json)") Path file;
+  @Parameters(paramLabel = "SWEEP", description = "Sweep file (.json).") Path file;
 
-  @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL (default: ${DEFAULT-VALUE}, embedded, no set-up)")
-  String master;
+  @Mixin RunOptions run;
 
-  @Option(names = "--partitions", defaultValue = "0", description = "Spark tasks, each a run of consecutive points (default 0: one per point)")
+  @Option(names = "--partitions", defaultValue = "0", description = "Spark tasks, each a run of consecutive points (default: ${DEFAULT-VALUE}, one per point).")
   int partitions;
 
-  @Option(names = "--in-process", description = "run on this process's threads, without Spark (CSV only)") boolean inProcess;
+  @Option(names = {"-o", "--out"}, defaultValue = "out/sweeps", description = "Output folder (default: ${DEFAULT-VALUE}).") Path out;
 
-  @Option(names = "--threads", description = "threads for --in-process (default: all cores)") Integer threads;
-
-  @Option(names = {"-o", "--out"}, defaultValue = "out/sweeps", description = "output folder (default: ${DEFAULT-VALUE})") Path out;
-
-  @Spec CommandSpec command;
-
-  /** The command as typed, for the run record. */
-  private String typed() {
-    var r = command.root().commandLine().getParseResult();
-    return "lithos" + (r == null ? "" : " " + String.join(" ", r.originalArgs()));
-  }
-
-  @Option(names = "--no-parquet", description = "CSV only") boolean noParquet;
-
-  @Option(names = {"-q", "--quiet"}, description = "no progress lines") boolean quiet;
+  @Option(names = "--no-parquet", description = "Write the CSV only, no Parquet.") boolean noParquet;
 
   @Override
   public Integer call() {
     SweepPlan plan = SweepPlan.of(SweepSpec.load(file)); // every point checked before Spark starts
     SafeOutput.checkDir(out);
-    Consumer<String> progress = quiet ? s -> {} : s -> System.err.println("sweep " + s);
+    Consumer<String> progress = run.progress("sweep");
     System.err.printf(Locale.ROOT, "sweep %s: %d points, %.1f simulated s, on %s%n", plan.name(), plan.points().size(),
-        plan.simulatedSeconds(), inProcess ? "this process" : master);
+        plan.simulatedSeconds(), run.where());
     long t0 = System.nanoTime();
     SweepResult result;
     Path csv = SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".csv");
-    if (inProcess) {
-      result = (threads == null ? new LocalRunner() : new LocalRunner(threads)).sweep(plan, progress);
+    if (run.inProcess) {
+      result = run.localRunner().sweep(plan, progress);
       result.writeCsv(csv);
     } else {
-      try (SparkRunner spark = SparkRunner.start(master)) {
+      try (SparkRunner spark = SparkRunner.start(run.master)) {
         System.err.printf(Locale.ROOT, "sweep: Spark session on %s in %.1f s%n", spark.master(), (System.nanoTime() - t0) / 1e9);
         result = spark.withPartitions(partitions).sweep(plan, progress);
         result.writeCsv(csv);
@@ -79,8 +63,8 @@ final class SweepCommand implements Callable<Integer> {
     double wallS = (System.nanoTime() - t0) / 1e9;
     Path parquet = SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".parquet");
     // beside the outputs, as for every command: version, commit, command line, and the sweep file's hash
-    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".run.json"), typed(),
-        inProcess || noParquet ? List.of(csv) : List.of(csv, parquet), Map.of(plan.name(), RunRecord.hash(file)));
+    RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(plan.name()) + ".run.json"), run.typed(),
+        run.inProcess || noParquet ? List.of(csv) : List.of(csv, parquet), Map.of(plan.name(), RunRecord.hash(file)));
     System.out.println("wrote " + csv);
     System.out.printf(Locale.ROOT, "%d points, %d rows in %.1f s wall: %.2f simulated s per wall s%n", plan.points().size(),
         result.rows().size(), wallS, plan.simulatedSeconds() / wallS);

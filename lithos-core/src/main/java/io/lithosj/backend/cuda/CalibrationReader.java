@@ -1,6 +1,5 @@
 package io.lithosj.backend.cuda;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.lithosj.input.JsonErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,22 +89,22 @@ public final class CalibrationReader {
       CalibrationChecks.check(c, source);
       return c;
     } catch (UnrecognizedPropertyException e) {
-      throw new CalibrationException(source, path(e), "unknown field '" + e.getPropertyName() + "' (known: "
+      throw new CalibrationException(source, JsonErrors.path(e), "unknown field '" + e.getPropertyName() + "' (known: "
           + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (ValueInstantiationException e) {
       // a record's own check (ReplayCosts) failed: its message, at the record's path
       Throwable why = e.getCause() != null ? e.getCause() : e;
-      throw new CalibrationException(source, orFile(path(e)), oneLine(why.getMessage()) + at(e.getLocation()));
+      throw new CalibrationException(source, orFile(JsonErrors.path(e)), oneLine(why.getMessage()) + JsonErrors.at(e.getLocation()));
     } catch (JsonMappingException e) {
-      String p = path(e);
+      String p = JsonErrors.path(e);
       if (p.isEmpty() && e.getOriginalMessage().startsWith("Trailing token")) {
-        throw new CalibrationException(source, "file", "content after the calibration object" + at(e.getLocation()));
+        throw new CalibrationException(source, "file", "content after the calibration object" + JsonErrors.at(e.getLocation()));
       }
-      throw new CalibrationException(source, orFile(p), oneLine(e.getOriginalMessage()) + at(e.getLocation()));
+      throw new CalibrationException(source, orFile(p), oneLine(e.getOriginalMessage()) + JsonErrors.at(e.getLocation()));
     } catch (JsonProcessingException e) {
       String m = e.getOriginalMessage();
-      if (m.startsWith("Duplicate field")) throw new CalibrationException(source, "file", m + at(e.getLocation()));
-      throw new CalibrationException(source, "file", "malformed JSON" + at(e.getLocation()) + ": " + oneLine(m));
+      if (m.startsWith("Duplicate field")) throw new CalibrationException(source, "file", m + JsonErrors.at(e.getLocation()));
+      throw new CalibrationException(source, "file", "malformed JSON" + JsonErrors.at(e.getLocation()) + ": " + oneLine(m));
     }
   }
 
@@ -145,20 +145,5 @@ public final class CalibrationReader {
 
   private static String oneLine(String m) { return m == null ? "" : m.replaceAll("\\s*[\\r\\n]+\\s*", " "); }
 
-  private static String at(JsonLocation loc) {
-    return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-  }
 
-  private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) sb.append('.');
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
 }
