@@ -70,6 +70,7 @@ public final class CompareCommand implements Callable<Integer> {
     List<KernelComparison.Stalls> stalls = new ArrayList<>();
     Map<String, String> hashes = new java.util.LinkedHashMap<>();
     List<Path> written = new ArrayList<>();
+    java.util.Set<String> where = new java.util.LinkedHashSet<>(); // for the figure's title: which GPUs, real and modeled
     for (Path f : scenarioFiles) {
       Scenario base = ScenarioLoader.load(f).withBackend("sim");
       int found = 0;
@@ -89,6 +90,8 @@ public final class CompareCommand implements Callable<Integer> {
         written.add(simCsv);
         hashes.put(base.nameOrDefault() + "/" + p, io.lithosj.output.RunRecord.hash(s));
         rows.addAll(RealComparison.compare(real, r));
+        where.add(io.lithosj.figures.Titles.where("cuda", RealComparison.gpuOf(real.get(0))));
+        where.add(io.lithosj.figures.Titles.where(List.of(r)));
         if (!realLogs.isEmpty()) {
           kernels.addAll(KernelComparison.compare(base.nameOrDefault(), p, s.warmupMsOrDefault(), realLogs, modeledAtoms));
           for (Path log : realLogs) stalls.add(KernelComparison.hostStalls(base.nameOrDefault(), p, s.warmupMsOrDefault(), log));
@@ -103,7 +106,8 @@ public final class CompareCommand implements Callable<Integer> {
     Files.createDirectories(outDir);
     write(outDir.resolve("comparison.md"), md);
     write(outDir.resolve("comparison.csv"), RealComparison.toCsv(rows, tolerancePct));
-    io.lithosj.figures.Charts.save(io.lithosj.figures.Charts.realVsModeled("modeled against real: p99 and throughput", rows,
+    io.lithosj.figures.Charts.save(io.lithosj.figures.Charts.realVsModeled("modeled against real: p99 and throughput, "
+        + String.join(" vs ", where), rows,
         tolerancePct), outDir, "comparison");
     if (!kernels.isEmpty()) {
       write(outDir.resolve("kernels.md"), KernelComparison.toMarkdown(kernels, stalls));

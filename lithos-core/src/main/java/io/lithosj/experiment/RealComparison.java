@@ -63,6 +63,12 @@ public final class RealComparison {
     return out;
   }
 
+  /** The GPU a real CSV was measured on (its first row's {@code gpu}: the device name the CUDA backend saw). */
+  public static String gpuOf(Path realCsv) {
+    List<Map<String, String>> rows = readRunCsv(realCsv);
+    return rows.isEmpty() ? "GPU" : rows.get(0).getOrDefault("gpu", "GPU");
+  }
+
   /** The rows of one real CSV (as {@link RunResult#writeCsv} writes it) against a modeled run. */
   public static List<Row> compare(Path realCsv, RunResult modeled) {
     List<Map<String, String>> real = readRunCsv(realCsv);

@@ -10,7 +10,7 @@ final class Numbers {
   static String sig(double v, int digits) {
     if (Double.isNaN(v)) return "no value";
     if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-    if (v == 0) return "0";
+    if (Math.abs(v) < 1e-9) return "0"; // rounding noise of a difference (a slowdown of 2.5e-11 %), not a value
     return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
   }
 }

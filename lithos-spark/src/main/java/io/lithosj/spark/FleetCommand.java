@@ -4,7 +4,7 @@ import io.lithosj.fleet.FleetResult;
 import io.lithosj.fleet.FleetSpec;
 import io.lithosj.fleet.FleetStudy;
 import io.lithosj.output.SafeOutput;
-import io.lithosj.sweep.LocalRunner;
+import io.lithosj.report.TextTable;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -50,7 +50,7 @@ final class FleetCommand implements Callable<Integer> {
     SafeOutput.write(gpus, r.gpuCsv());
     RunRecord.write(SafeOutput.inside(out, SafeOutput.fileName(spec.name()) + ".run.json"), run.typed(), List.of(summary, gpus),
         Map.of(spec.name(), RunRecord.hash(file)));
-    System.out.println(r.summaryTable().printAll());
+    System.out.println(TextTable.render(r.summaryTable()));
     System.out.printf(Locale.ROOT, "%d simulations in %d rounds, %.1f s wall; wrote %s and %s%n", r.simulations(), r.rounds(),
         (System.nanoTime() - t0) / 1e9, summary, gpus);
     return 0;

@@ -1,7 +1,6 @@
 package io.lithosj.spark;
 
 import io.lithosj.output.SafeOutput;
-import io.lithosj.sweep.LocalRunner;
 import io.lithosj.sweep.SweepPlan;
 import io.lithosj.sweep.SweepResult;
 import io.lithosj.sweep.SweepSpec;
