@@ -51,9 +51,7 @@ public final class ScalingFit {
   /** {@link #fit} over split parameters t in [lo, hi] (t <= 1: a = 1, b = t; t > 1: b = 1, a = 2 - t). */
   private static Result fit(GpuSpec gpu, Kernel shape, double fullUs, int[] tpcs, double[] latencyUs, double lo, double hi) {
     if (tpcs.length != latencyUs.length) throw new IllegalArgumentException("tpcs and latencies differ in length");
-    if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
-      throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
-    }
+    requireLatency(shape, fullUs);
     int full = gpu.tpcCount();
     int perSm = shape.blocksPerSm(gpu);
     double wavesFull = waves(shape.blocks(), perSm, gpu, full);
@@ -100,9 +98,7 @@ public final class ScalingFit {
    * the larger is 1.
    */
   public static Result withShares(GpuSpec gpu, Kernel shape, double fullUs, double computeShare, double memoryShare) {
-    if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
-      throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
-    }
+    requireLatency(shape, fullUs);
     if (!(computeShare >= 0 && memoryShare >= 0 && computeShare + memoryShare > 0)) {
       throw new IllegalArgumentException("shares must be >= 0 and not both 0: " + computeShare + ", " + memoryShare);
     }
@@ -128,9 +124,7 @@ public final class ScalingFit {
    */
   public static Result withMeasuredBytes(GpuSpec gpu, Kernel shape, double fullUs, double dramBytes, int[] tpcs,
                                          double[] latencyUs) {
-    if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
-      throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
-    }
+    requireLatency(shape, fullUs);
     if (!(dramBytes >= 0) || !Double.isFinite(dramBytes)) {
       throw new IllegalArgumentException("kernel '" + shape.name() + "': DRAM bytes must be >= 0, was " + dramBytes);
     }
@@ -161,6 +155,12 @@ public final class ScalingFit {
   public static Kernel fitted(Kernel shape, Result r) {
     return new Kernel(shape.name(), shape.blocks(), shape.threadsPerBlock(), shape.regsPerThread(),
         shape.smemPerBlockBytes(), r.work());
+  }
+
+  private static void requireLatency(Kernel shape, double fullUs) {
+    if (!(fullUs > 0) || !Double.isFinite(fullUs)) {
+      throw new IllegalArgumentException("kernel '" + shape.name() + "': whole-GPU latency must be > 0, was " + fullUs);
+    }
   }
 
   private static double shareA(double t) { return t <= 1 ? 1 : Math.max(MIN_SHARE, 2 - t); }

@@ -94,10 +94,7 @@ public final class ZooModel {
           for (KernelRecord r : trace.kernels()) {
             if (!r.hasScaling()) continue;
             Kernel shape = shape(r);
-            double[] run = r.runUs();
-            double[] lat = new double[tpcs.length];
-            for (int i = 0; i < lat.length; i++) lat[i] = r.durationUs() * run[i + 1] / run[0];
-            ScalingFit.Result res = ScalingFit.fit(gpu, shape, r.durationUs(), tpcs, lat);
+            ScalingFit.Result res = ScalingFit.fit(gpu, shape, r.durationUs(), tpcs, scalingLatenciesUs(r));
             out.add(new Fitted(r, ScalingFit.fitted(shape, res), res, Basis.MEASURED));
           }
           measuredFits = Collections.unmodifiableList(out);
@@ -112,6 +109,7 @@ public final class ZooModel {
     List<Fitted> out = new ArrayList<>();
     java.util.Iterator<Fitted> measured = fittedMeasuredOnly().iterator();
     for (KernelRecord r : trace.kernels()) {
+      // consumed in step with the records; the scaling-only fits also feed other models' same-name priors
       Fitted scaled = r.hasScaling() ? measured.next() : null;
       if (r.hasDramBytes()) {
         out.add(withMeasuredBytes(r));
@@ -133,16 +131,21 @@ public final class ZooModel {
 
   private Fitted withMeasuredBytes(KernelRecord r) {
     Kernel shape = shape(r);
-    int[] tpcs = new int[0];
-    double[] lat = new double[0];
-    if (r.hasScaling()) {
-      tpcs = scalingTpcs();
-      double[] run = r.runUs();
-      lat = new double[tpcs.length];
-      for (int i = 0; i < lat.length; i++) lat[i] = r.durationUs() * run[i + 1] / run[0];
-    }
+    int[] tpcs = r.hasScaling() ? scalingTpcs() : new int[0];
+    double[] lat = r.hasScaling() ? scalingLatenciesUs(r) : new double[0];
     ScalingFit.Result res = ScalingFit.withMeasuredBytes(gpu, shape, r.durationUs(), r.dramBytes(), tpcs, lat);
     return new Fitted(r, ScalingFit.fitted(shape, res), res, Basis.DRAM_MEASURED);
+  }
+
+  /**
+   * A kernel's latencies at {@link #scalingTpcs()}: the re-runs' slowdowns applied to its trace duration
+   * (the re-runs come from another run, so only their ratios carry over).
+   */
+  private static double[] scalingLatenciesUs(KernelRecord r) {
+    double[] run = r.runUs();
+    double[] lat = new double[run.length - 1];
+    for (int i = 0; i < lat.length; i++) lat[i] = r.durationUs() * run[i + 1] / run[0];
+    return lat;
   }
 
   private int[] scalingTpcs() {
